@@ -1,0 +1,37 @@
+/**
+ * Dev-server middleware that serves dist/ byte for byte. Vite would otherwise rewrite
+ * dist/frame.html like any page (injecting its client script), and the frame's CSP pins its one
+ * inline script by hash.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+};
+
+export function serveDist(): Plugin {
+  return {
+    name: 'ai-sandbox:serve-dist',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use('/dist', async (req, res, next) => {
+        const path = normalize(join(dist, decodeURIComponent((req.url ?? '/').split('?')[0]!)));
+        if (!path.startsWith(dist)) return next();
+        try {
+          const body = await readFile(path);
+          res.setHeader('Content-Type', TYPES[extname(path)] ?? 'application/octet-stream');
+          res.end(body);
+        } catch {
+          next();
+        }
+      });
+    },
+  };
+}

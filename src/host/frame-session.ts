@@ -1,0 +1,177 @@
+/**
+ * One sandboxed iframe, the worker inside it and the engine in the worker: started together,
+ * stopped together. Killing a session removes the iframe, which ends the worker whatever it is
+ * doing; that is the authoritative stop behind every cooperative one.
+ */
+import * as Comlink from 'comlink';
+import { SandboxStartError } from '../shared/errors.js';
+import {
+  isControlToHost,
+  isOutputMessage,
+  PROTOCOL,
+  readWorkerRunResult,
+  type EngineConfig,
+  type FrameInit,
+  type OutputMessage,
+  type RunRequest,
+  type WorkerApi,
+  type WorkerRunResult,
+} from '../shared/protocol.js';
+import type { EngineAssets } from './assets.js';
+
+/** How long loading the frame, the worker and the engine may take before start-up fails. */
+const START_TIMEOUT_MS = 20_000;
+
+/** Why a session ended. */
+export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string };
+
+/** Thrown by {@link FrameSession.run} when the session ends before the run returns. */
+export class SessionEndedError extends Error {
+  constructor(readonly reason: EndReason) {
+    super(reason.kind === 'crashed' ? `the sandbox worker crashed: ${reason.message}` : 'the sandbox was stopped');
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SandboxStartError(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A running frame + worker + engine. Owned by one sandbox; `kill()` ends it. */
+export class FrameSession {
+  /** Receives output chunks of every run; the owner filters by run number. */
+  onOutput: ((message: OutputMessage) => void) | undefined;
+  /** Settles once, when the session ends for any reason. */
+  readonly ended: Promise<EndReason>;
+  /** True when runs can be interrupted through shared memory (cross-origin isolated pages). */
+  sharedInterrupt = false;
+
+  private endWith!: (reason: EndReason) => void;
+  private isEnded = false;
+  private readonly control: MessageChannel = new MessageChannel();
+  private readonly rpc: MessageChannel = new MessageChannel();
+  private readonly remote: Comlink.Remote<WorkerApi>;
+
+  private constructor(private readonly iframe: HTMLIFrameElement) {
+    this.ended = new Promise((resolve) => (this.endWith = resolve));
+    this.remote = Comlink.wrap<WorkerApi>(this.rpc.port1);
+    this.rpc.port1.addEventListener('message', (event) => {
+      if (isOutputMessage(event.data)) this.onOutput?.(event.data);
+    });
+    this.rpc.port1.start();
+    this.control.port1.addEventListener('message', (event) => {
+      const data = event.data;
+      if (isControlToHost(data) && data.type === 'worker-error') this.end({ kind: 'crashed', message: data.message });
+    });
+    this.control.port1.start();
+  }
+
+  /**
+   * Creates the iframe, hands it the worker and engine, and waits until the engine can run code.
+   * Throws `SandboxStartError`; on failure nothing is left in the page.
+   */
+  static async start(assets: EngineAssets, config: EngineConfig): Promise<FrameSession> {
+    const iframe = document.createElement('iframe');
+    // Scripts only: an opaque origin with no access to the page, storage, popups, forms or navigation.
+    iframe.setAttribute('sandbox', 'allow-scripts');
+    // Lets the frame share the page's cross-origin isolation, so runs can be interrupted via shared memory.
+    iframe.setAttribute('allow', 'cross-origin-isolated');
+    iframe.setAttribute('aria-hidden', 'true');
+    iframe.tabIndex = -1;
+    iframe.title = 'ai-sandbox';
+    iframe.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
+    iframe.dataset.aiSandbox = '';
+    iframe.src = assets.frameUrl;
+    const session = new FrameSession(iframe);
+    try {
+      const loaded = new Promise<void>((resolve) => iframe.addEventListener('load', () => resolve(), { once: true }));
+      (document.body ?? document.documentElement).append(iframe);
+      await withTimeout(loaded, START_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}`);
+      await withTimeout(session.handshake(assets), START_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
+      await withTimeout(
+        Promise.race([session.remote.start(config), session.ended.then((r) => Promise.reject(new SessionEndedError(r)))]),
+        START_TIMEOUT_MS,
+        'the sandbox engine did not start in time',
+      );
+      return session;
+    } catch (error) {
+      session.kill();
+      if (error instanceof SandboxStartError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SandboxStartError(`the sandbox could not start: ${message}`, { cause: error });
+    }
+  }
+
+  private handshake(assets: EngineAssets): Promise<void> {
+    const ready = new Promise<void>((resolve, reject) => {
+      this.control.port1.addEventListener('message', (event) => {
+        const data = event.data;
+        if (!isControlToHost(data)) return;
+        if (data.type === 'frame-ready') {
+          this.sharedInterrupt = data.sharedInterrupt;
+          resolve();
+        } else reject(new SandboxStartError(`the sandbox worker failed to start: ${data.message}`));
+      });
+    });
+    const wasm = assets.wasm.slice(0);
+    const init: FrameInit = {
+      protocol: PROTOCOL,
+      type: 'init',
+      workerSource: assets.workerSource,
+      wasm,
+      control: this.control.port2,
+      rpc: this.rpc.port2,
+    };
+    // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
+    // the message goes to this one window, and the frame accepts it only from its parent.
+    this.iframe.contentWindow?.postMessage(init, '*', [this.control.port2, this.rpc.port2, wasm]);
+    return ready;
+  }
+
+  /** Runs code; rejects with {@link SessionEndedError} if the session ends first. */
+  async run(request: RunRequest): Promise<WorkerRunResult> {
+    const raw = await this.whileAlive(this.remote.run(request));
+    const result = readWorkerRunResult(raw);
+    if (!result || result.runSeq !== request.runSeq) {
+      this.end({ kind: 'crashed', message: 'the worker sent a malformed result' });
+      throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed result' });
+    }
+    return result;
+  }
+
+  /** Fresh globals; rejects with {@link SessionEndedError} if the session ends first. */
+  reset(): Promise<void> {
+    return this.whileAlive(this.remote.reset());
+  }
+
+  /** Asks the run to stop: through shared memory if there is any (works mid-loop), and over RPC. */
+  interrupt(runSeq: number): void {
+    if (this.isEnded) return;
+    if (this.sharedInterrupt) this.control.port1.postMessage({ type: 'interrupt', runSeq });
+    this.remote.cancel(runSeq).catch(() => {});
+  }
+
+  /** Removes the iframe (ending the worker) and closes the ports. Idempotent. */
+  kill(): void {
+    this.end({ kind: 'killed' });
+  }
+
+  private end(reason: EndReason): void {
+    if (this.isEnded) return;
+    this.isEnded = true;
+    this.iframe.remove();
+    this.rpc.port1.close();
+    this.control.port1.close();
+    this.endWith(reason);
+  }
+
+  get alive(): boolean {
+    return !this.isEnded;
+  }
+
+  private whileAlive<T>(promise: Promise<T>): Promise<T> {
+    if (this.isEnded) return Promise.reject(new SessionEndedError({ kind: 'killed' }));
+    return Promise.race([promise, this.ended.then((r) => Promise.reject(new SessionEndedError(r)))]);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Validation of user options: every field is checked for type and range, and a mistake throws a
+ * `TypeError` or `RangeError` that names the option. Unknown options are refused, so a typo such as
+ * `timeout:` does not silently fall back to a default.
+ */
+import type { Language, RunOptions, SandboxOptions } from '../shared/types.js';
+
+/** Defaults the README documents. */
+export const DEFAULTS = {
+  timeoutMs: 30_000,
+  memoryLimitMB: 256,
+  maxOutputBytes: 1024 * 1024,
+  maxValueBytes: 1024 * 1024,
+} as const;
+
+/** Bounds: a timer cannot wait longer than 2^31-1 ms; wasm32 memory ends at 4 GiB, QuickJS's cap at 2 GiB. */
+const LIMITS = {
+  timeoutMs: [1, 2 ** 31 - 1],
+  memoryLimitMB: [8, 2000],
+  maxOutputBytes: [0, 256 * 1024 * 1024],
+  maxValueBytes: [0, 256 * 1024 * 1024],
+} as const;
+
+const LANGUAGES: readonly Language[] = ['javascript', 'python'];
+const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes']);
+const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes']);
+
+/** Sandbox options with every default filled in. */
+export interface ResolvedSandboxOptions {
+  language: Language;
+  timeoutMs: number;
+  memoryLimitMB: number;
+  /** Absolute base URL of the assets, ending in '/'; undefined means "beside the module". */
+  assetsUrl: URL | undefined;
+  maxOutputBytes: number;
+  maxValueBytes: number;
+}
+
+/** Run options with every default filled in. */
+export interface ResolvedRunOptions {
+  timeoutMs: number;
+  maxOutputBytes: number;
+  signal: AbortSignal | undefined;
+  onStdout: ((text: string) => void) | undefined;
+  onStderr: ((text: string) => void) | undefined;
+}
+
+function checkKeys(where: string, value: object, known: Set<string>): void {
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) throw new TypeError(`${where}: unknown option "${key}" (known: ${[...known].join(', ')})`);
+  }
+}
+
+function number(where: string, name: keyof typeof LIMITS, value: unknown, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(`${where}: ${name} must be a number, got ${typeof value}`);
+  const [min, max] = LIMITS[name];
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`${where}: ${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function callback(where: string, name: string, value: unknown): ((text: string) => void) | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw new TypeError(`${where}: ${name} must be a function, got ${typeof value}`);
+  return value as (text: string) => void;
+}
+
+function resolveAssetsUrl(value: unknown): URL | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    throw new TypeError(`createSandbox: assetsUrl must be a string or URL, got ${typeof value}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(String(value), globalThis.document?.baseURI);
+  } catch {
+    throw new TypeError(`createSandbox: assetsUrl is not a valid URL: ${JSON.stringify(String(value))}`);
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+/** Validates `createSandbox`'s options and fills in defaults. */
+export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions {
+  const where = 'createSandbox';
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${where}: options must be an object such as { language: 'javascript' }`);
+  }
+  checkKeys(where, options, SANDBOX_KEYS);
+  const o = options as Partial<Record<keyof SandboxOptions, unknown>>;
+  if (typeof o.language !== 'string') {
+    throw new TypeError(`${where}: language must be a string ("javascript" or "python"), got ${typeof o.language}`);
+  }
+  if (!LANGUAGES.includes(o.language as Language)) {
+    throw new RangeError(`${where}: language must be "javascript" or "python", got ${JSON.stringify(o.language)}`);
+  }
+  return {
+    language: o.language as Language,
+    timeoutMs: number(where, 'timeoutMs', o.timeoutMs, DEFAULTS.timeoutMs, false),
+    memoryLimitMB: number(where, 'memoryLimitMB', o.memoryLimitMB, DEFAULTS.memoryLimitMB, false),
+    assetsUrl: resolveAssetsUrl(o.assetsUrl),
+    maxOutputBytes: number(where, 'maxOutputBytes', o.maxOutputBytes, DEFAULTS.maxOutputBytes, true),
+    maxValueBytes: number(where, 'maxValueBytes', o.maxValueBytes, DEFAULTS.maxValueBytes, true),
+  };
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof AbortSignal === 'function' && value instanceof AbortSignal) return true;
+  const v = value as Partial<AbortSignal> | null;
+  return typeof v === 'object' && v !== null && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function';
+}
+
+/** Validates `run`'s options against the sandbox's defaults. */
+export function resolveRunOptions(options: unknown, defaults: ResolvedSandboxOptions): ResolvedRunOptions {
+  const where = 'run';
+  if (options === undefined) {
+    return { timeoutMs: defaults.timeoutMs, maxOutputBytes: defaults.maxOutputBytes, signal: undefined, onStdout: undefined, onStderr: undefined };
+  }
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
+  checkKeys(where, options, RUN_KEYS);
+  const o = options as Partial<Record<keyof RunOptions, unknown>>;
+  if (o.signal !== undefined && !isAbortSignal(o.signal)) throw new TypeError(`${where}: signal must be an AbortSignal`);
+  return {
+    timeoutMs: number(where, 'timeoutMs', o.timeoutMs, defaults.timeoutMs, false),
+    maxOutputBytes: number(where, 'maxOutputBytes', o.maxOutputBytes, defaults.maxOutputBytes, true),
+    signal: o.signal as AbortSignal | undefined,
+    onStdout: callback(where, 'onStdout', o.onStdout),
+    onStderr: callback(where, 'onStderr', o.onStderr),
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * The public `Sandbox`: queues runs, enforces the host-side limits that do not depend on the guest
+ * cooperating (hard deadline, abort, crash), and replaces the frame session whenever it had to be
+ * killed. The main thread only ever waits on messages; it never blocks on the guest.
+ */
+import { DisposedError, NotSupportedError, SandboxStartError } from '../shared/errors.js';
+import type { RunRequest, StreamName, WorkerRunResult } from '../shared/protocol.js';
+import type { Language, RunOptions, RunResult, RunStatus, Sandbox, SandboxOptions } from '../shared/types.js';
+import { loadAssets } from './assets.js';
+import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
+import { resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
+
+/**
+ * How long past its deadline a run may take before the host removes the frame. The engine's own
+ * interrupt normally answers within milliseconds; this covers code that never yields to it.
+ */
+const HARD_KILL_GRACE_MS = 500;
+/** How long an aborted run may take to stop by itself before the frame is removed. */
+const ABORT_GRACE_MS = 250;
+
+/** Reports an exception thrown by a user callback without disturbing the run. */
+function reportCallbackError(error: unknown): void {
+  if (typeof reportError === 'function') reportError(error);
+  else setTimeout(() => {
+    throw error;
+  });
+}
+
+class SandboxImpl implements Sandbox {
+  readonly language: Language;
+  private session: FrameSession | undefined;
+  private starting: Promise<FrameSession> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private runSeq = 0;
+  /** Guest state was lost outside any run (e.g. the worker crashed while idle); tell the next run. */
+  private stateLostSinceLastRun = false;
+  private disposed = false;
+  private readonly disposedSignal = new AbortController();
+
+  constructor(private readonly options: ResolvedSandboxOptions) {
+    this.language = options.language;
+  }
+
+  /** Starts the first session; used by {@link createSandbox}. */
+  async start(): Promise<void> {
+    await this.ensureSession();
+  }
+
+  private startSession(): Promise<FrameSession> {
+    const starting = loadAssets(this.options.assetsUrl)
+      .then((assets) =>
+        FrameSession.start(assets, {
+          language: this.language,
+          memoryLimitBytes: Math.round(this.options.memoryLimitMB * 1024 * 1024),
+        }),
+      )
+      .then((session) => {
+        if (this.disposed) {
+          session.kill();
+          throw new DisposedError();
+        }
+        this.session = session;
+        void session.ended.then(() => this.onSessionEnded(session));
+        return session;
+      })
+      .finally(() => {
+        if (this.starting === starting) this.starting = undefined;
+      });
+    this.starting = starting;
+    // Restarts happen in the background; a failure surfaces on the next call that needs the session.
+    starting.catch(() => {});
+    return starting;
+  }
+
+  private ensureSession(): Promise<FrameSession> {
+    if (this.disposed) return Promise.reject(new DisposedError());
+    if (this.session?.alive) return Promise.resolve(this.session);
+    return this.starting ?? this.startSession();
+  }
+
+  /** A session ended outside any run's control (e.g. the worker crashed while idle). */
+  private onSessionEnded(session: FrameSession): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    if (this.disposed) return;
+    this.stateLostSinceLastRun = true;
+    // Start the replacement now so the next run does not pay for it.
+    if (!this.starting) this.startSession();
+  }
+
+  /** Ends a session a run gave up on, and starts its replacement in the background. */
+  private retire(session: FrameSession): void {
+    if (this.session === session) this.session = undefined;
+    session.kill();
+    if (!this.disposed && !this.starting) this.startSession();
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  run(code: string, options?: RunOptions): Promise<RunResult> {
+    if (this.disposed) return Promise.reject(new DisposedError());
+    if (typeof code !== 'string') return Promise.reject(new TypeError(`run: code must be a string, got ${code === null ? 'null' : typeof code}`));
+    let resolved: ResolvedRunOptions;
+    try {
+      resolved = resolveRunOptions(options, this.options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(() => this.runNow(code, resolved));
+  }
+
+  private async runNow(code: string, options: ResolvedRunOptions): Promise<RunResult> {
+    const started = performance.now();
+    const finish = (r: Omit<RunResult, 'durationMs' | 'stateLost'>, stateLost: boolean): RunResult => {
+      const result: RunResult = { ...r, stateLost: stateLost || this.stateLostSinceLastRun, durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
+      this.stateLostSinceLastRun = false;
+      return result;
+    };
+    const stopped = (status: RunStatus, message: string, out = { stdout: '', stderr: '' }) => ({
+      status,
+      stdout: out.stdout,
+      stderr: out.stderr,
+      error: { name: status === 'aborted' ? 'AbortError' : status === 'timeout' ? 'TimeoutError' : 'CrashError', message },
+    });
+    if (this.disposed) return finish(stopped('aborted', 'the sandbox was disposed'), false);
+    if (options.signal?.aborted) return finish(stopped('aborted', 'the run was aborted before it started'), false);
+
+    const session = await this.ensureSession();
+    const runSeq = ++this.runSeq;
+    const streamed: Record<StreamName, string> = { stdout: '', stderr: '' };
+    const deliver = (stream: StreamName, text: string) => {
+      if (!text) return;
+      streamed[stream] += text;
+      const cb = stream === 'stdout' ? options.onStdout : options.onStderr;
+      try {
+        cb?.(text);
+      } catch (error) {
+        reportCallbackError(error);
+      }
+    };
+    session.onOutput = (message) => {
+      if (message.runSeq === runSeq) deliver(message.stream, message.text);
+    };
+
+    const request: RunRequest = {
+      runSeq,
+      code,
+      timeoutMs: options.timeoutMs,
+      maxOutputBytes: options.maxOutputBytes,
+      maxValueBytes: this.options.maxValueBytes,
+    };
+    // Each way a run can end, as one race. The worker's answer normally wins.
+    type Ending = { kind: 'result'; result: WorkerRunResult } | { kind: 'stop'; status: RunStatus; message: string };
+    const timers: Array<ReturnType<typeof setTimeout>> = [];
+    const cleanups: Array<() => void> = [];
+    const endings: Array<Promise<Ending>> = [
+      session.run(request).then(
+        (result): Ending => ({ kind: 'result', result }),
+        (error): Ending => {
+          const reason: EndReason = error instanceof SessionEndedError ? error.reason : { kind: 'crashed', message: String(error) };
+          return reason.kind === 'crashed'
+            ? { kind: 'stop', status: 'crashed', message: `${reason.message}; the engine was restarted and its state is lost` }
+            : { kind: 'stop', status: 'aborted', message: 'the sandbox was stopped' };
+        },
+      ),
+      new Promise<Ending>((resolve) =>
+        timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${options.timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }), options.timeoutMs + HARD_KILL_GRACE_MS)),
+      ),
+      new Promise<Ending>((resolve) => {
+        const onDispose = () => resolve({ kind: 'stop', status: 'aborted', message: 'the sandbox was disposed' });
+        this.disposedSignal.signal.addEventListener('abort', onDispose, { once: true });
+        cleanups.push(() => this.disposedSignal.signal.removeEventListener('abort', onDispose));
+      }),
+    ];
+    const { signal } = options;
+    if (signal) {
+      endings.push(
+        new Promise<Ending>((resolve) => {
+          const onAbort = () => {
+            session.interrupt(runSeq);
+            timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }), ABORT_GRACE_MS));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          cleanups.push(() => signal.removeEventListener('abort', onAbort));
+        }),
+      );
+    }
+
+    const ending = await Promise.race(endings);
+    for (const t of timers) clearTimeout(t);
+    for (const c of cleanups) c();
+    session.onOutput = undefined;
+
+    if (ending.kind === 'result') {
+      const { result } = ending;
+      // Output normally arrives before the result on the same port; deliver any rest in order.
+      deliver('stdout', result.stdout.slice(streamed.stdout.length));
+      deliver('stderr', result.stderr.slice(streamed.stderr.length));
+      const { runSeq: _seq, stateLost, ...rest } = result;
+      return finish(rest, Boolean(stateLost));
+    }
+    // The worker did not answer: end it. The replacement starts in the background.
+    this.retire(session);
+    const status = ending.status === 'crashed' || ending.status === 'timeout' || ending.status === 'aborted' ? ending.status : 'crashed';
+    return finish(stopped(status, ending.message, streamed), status !== 'aborted' || !this.disposed);
+  }
+
+  reset(): Promise<void> {
+    if (this.disposed) return Promise.reject(new DisposedError());
+    return this.enqueue(async () => {
+      const session = await this.ensureSession();
+      try {
+        await session.reset();
+      } catch (error) {
+        if (!(error instanceof SessionEndedError)) throw error;
+        await this.ensureSession();
+      }
+      // Fresh globals were asked for; nothing is "lost" from the caller's point of view.
+      this.stateLostSinceLastRun = false;
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposedSignal.abort();
+    this.session?.kill();
+    this.session = undefined;
+    await this.starting?.catch(() => {});
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/**
+ * Starts a sandbox: a hidden sandboxed iframe with a worker running the engine. Resolves once it
+ * can run code. The caller owns the sandbox and must `dispose()` it (or `await using` it).
+ *
+ * Rejects with `TypeError`/`RangeError` for bad options, `NotSupportedError` for a language this
+ * version cannot run yet, and `SandboxStartError` when the assets cannot be loaded or the frame
+ * does not start (the message says which URL and why).
+ *
+ * @example
+ * const sandbox = await createSandbox({ language: 'javascript', timeoutMs: 5000 });
+ * const result = await sandbox.run('const xs = [1, 2, 3]; xs.map(x => x * 2)');
+ * // result.status === 'ok', result.value deep-equals [2, 4, 6], result.text === '[ 2, 4, 6 ]'
+ * await sandbox.dispose();
+ */
+export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const resolved = resolveSandboxOptions(options);
+  if (resolved.language === 'python') {
+    throw new NotSupportedError('language "python" is not supported yet; use "javascript"');
+  }
+  if (typeof document === 'undefined') {
+    throw new SandboxStartError('ai-sandbox runs in a browser page: no document here');
+  }
+  const sandbox = new SandboxImpl(resolved);
+  try {
+    await sandbox.start();
+  } catch (error) {
+    await sandbox.dispose();
+    throw error;
+  }
+  return sandbox;
+}

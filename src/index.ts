@@ -1,0 +1,7 @@
+/**
+ * ai-sandbox: run model-written code in the user's browser, isolated in a sandboxed iframe and a
+ * worker, with hard limits. This file is the whole public API.
+ */
+export { createSandbox } from './host/sandbox.js';
+export { DisposedError, NotSupportedError, SandboxError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
+export type { Language, RunError, RunOptions, RunResult, RunStatus, Sandbox, SandboxOptions } from './shared/types.js';

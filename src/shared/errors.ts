@@ -1,0 +1,42 @@
+/**
+ * Named errors for misuse and infrastructure failures. Guest failures are never thrown: they are
+ * `RunResult`s. Option mistakes throw the built-in `TypeError`/`RangeError` naming the option.
+ */
+
+/** What went wrong, as a stable string a caller can switch on. */
+export type SandboxErrorCode = 'DISPOSED' | 'START_FAILED' | 'NOT_SUPPORTED';
+
+/** Base class of every error this library throws on purpose (besides `TypeError`/`RangeError`). */
+export class SandboxError extends Error {
+  /** A stable machine-readable code. */
+  readonly code: SandboxErrorCode;
+  constructor(code: SandboxErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The sandbox was disposed; it cannot be used any more. Create a new one. */
+export class DisposedError extends SandboxError {
+  constructor(what = 'this sandbox') {
+    super('DISPOSED', `${what} was disposed; create a new sandbox`);
+  }
+}
+
+/**
+ * The sandbox's frame, worker or engine could not be started: assets missing or blocked, the
+ * page's CSP refusing the frame, or the engine failing to load. `cause` holds the detail.
+ */
+export class SandboxStartError extends SandboxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('START_FAILED', message, options);
+  }
+}
+
+/** The requested feature is not available in this version. */
+export class NotSupportedError extends SandboxError {
+  constructor(message: string) {
+    super('NOT_SUPPORTED', message);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The Content-Security-Policy of the sandbox frame, set by a `<meta>` tag in `frame.html`. Blob
+ * workers inherit it, so it is also the guest's policy. It allows exactly what starting the engine
+ * needs and nothing a guest could use to reach out.
+ */
+
+/** Every directive with its value; the reason for each is beside it. */
+export function frameCspDirectives(scriptHash: string): Array<[string, string]> {
+  return [
+    // Nothing loads unless a directive below allows it: no fetch, images, fonts, media, frames.
+    ['default-src', "'none'"],
+    // The frame's one inline script (pinned by hash), and compiling the engine's WebAssembly.
+    // No host origin: the host hands the worker's code and wasm in, so importScripts has nothing to load.
+    ['script-src', `'${scriptHash}' 'wasm-unsafe-eval'`],
+    // The worker is started from a blob: URL made of the bytes the host handed in.
+    ['worker-src', 'blob:'],
+    // Not covered by default-src: no <base> rewriting, no form submission anywhere.
+    ['base-uri', "'none'"],
+    ['form-action', "'none'"],
+  ];
+}
+
+/** The policy as one header/meta value. `scriptHash` is `sha256-<base64>` of the inline script. */
+export function buildFrameCsp(scriptHash: string): string {
+  if (!/^sha256-[A-Za-z0-9+/]+={0,2}$/.test(scriptHash)) {
+    throw new TypeError(`frame CSP: expected a sha256-<base64> script hash, got ${JSON.stringify(scriptHash)}`);
+  }
+  return frameCspDirectives(scriptHash)
+    .map(([name, value]) => `${name} ${value}`)
+    .join('; ');
+}
+
+/** Builds `frame.html`: the inline frame script and the policy that pins it. */
+export function buildFrameHtml(script: string, scriptHash: string): string {
+  if (script.includes('</script')) throw new Error('frame script must not contain "</script"');
+  return [
+    '<!doctype html>',
+    '<html><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${buildFrameCsp(scriptHash)}">`,
+    '<title>ai-sandbox frame</title>',
+    `</head><body><script>${script}</script></body></html>`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,198 @@
+/**
+ * The wire protocol between the host page, the sandboxed frame and the worker. Every message is
+ * plain data with a string `type` tag, and every receiver checks it with a guard below before
+ * acting: the far side of each boundary may be hostile, so anything else is dropped.
+ *
+ *   host ──FrameInit (postMessage to the iframe, once)──▶ frame
+ *   frame ──WorkerInit (postMessage to the worker, once)──▶ worker
+ *   host ◀──control port──▶ frame      interrupts in, worker failures out
+ *   host ◀──rpc port──▶ worker         Comlink calls to WorkerApi, plus Output messages out
+ */
+import type { Language, RunError, RunStatus } from './types.js';
+
+/** Tags the first message so a stray postMessage from elsewhere on the page is never mistaken for it. */
+export const PROTOCOL = 'ai-sandbox/1';
+
+/** Host → frame, once, with the ports transferred. The frame cannot fetch anything itself. */
+export interface FrameInit {
+  protocol: typeof PROTOCOL;
+  type: 'init';
+  /** The worker bundle's source; the frame starts it from a blob: URL (classic worker). */
+  workerSource: string;
+  /** The engine's WebAssembly bytes, transferred on to the worker. */
+  wasm: ArrayBuffer;
+  /** host ↔ frame: {@link ControlToFrame} in, {@link ControlToHost} out. */
+  control: MessagePort;
+  /** host ↔ worker: Comlink for {@link WorkerApi}, plus {@link OutputMessage} out. */
+  rpc: MessagePort;
+}
+
+/** Frame → worker, once. */
+export interface WorkerInit {
+  type: 'init';
+  wasm: ArrayBuffer;
+  rpc: MessagePort;
+  /** Present when the frame is cross-origin isolated: slot 0 holds the run number to interrupt. */
+  interrupt?: SharedArrayBuffer;
+}
+
+/** Host → frame on the control port: stop the given run now (writes the shared interrupt slot). */
+export interface InterruptMessage {
+  type: 'interrupt';
+  runSeq: number;
+}
+export type ControlToFrame = InterruptMessage;
+
+/** Frame → host on the control port: the worker raised an error event or failed to start. */
+export interface WorkerErrorMessage {
+  type: 'worker-error';
+  message: string;
+}
+/** Frame → host on the control port, once: whether the worker can be interrupted through shared memory. */
+export interface FrameReadyMessage {
+  type: 'frame-ready';
+  sharedInterrupt: boolean;
+}
+export type ControlToHost = WorkerErrorMessage | FrameReadyMessage;
+
+/** Which stream an output chunk belongs to. */
+export type StreamName = 'stdout' | 'stderr';
+
+/** Worker → host on the rpc port, while a run goes on. Chunks of one run arrive in order. */
+export interface OutputMessage {
+  type: 'output';
+  runSeq: number;
+  stream: StreamName;
+  text: string;
+}
+
+/** What the host asks the worker to start. */
+export interface EngineConfig {
+  language: Language;
+  memoryLimitBytes: number;
+}
+
+/** One run, as the host sends it to the worker. */
+export interface RunRequest {
+  /** Increases with every run of a sandbox; ties output and interrupts to the run. */
+  runSeq: number;
+  code: string;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  maxValueBytes: number;
+}
+
+/** One run's outcome, as the worker reports it. The host adds `stateLost` and `durationMs`. */
+export interface WorkerRunResult {
+  runSeq: number;
+  status: RunStatus;
+  value?: unknown;
+  text?: string;
+  stdout: string;
+  stderr: string;
+  error?: RunError;
+  truncated?: boolean;
+  /** The worker dropped all guest state to recover (e.g. after running out of memory). */
+  stateLost?: boolean;
+}
+
+/** The only API the worker exposes over Comlink. Nothing on the host side is ever exposed. */
+export interface WorkerApi {
+  /** Loads the engine; resolves when it can run code. */
+  start(config: EngineConfig): Promise<void>;
+  run(request: RunRequest): Promise<WorkerRunResult>;
+  /** Asks the run to stop at its next chance (effective while it waits on timers or promises). */
+  cancel(runSeq: number): void;
+  /** Fresh globals, same engine. */
+  reset(): Promise<void>;
+}
+
+// ---- guards -------------------------------------------------------------------------------
+
+type Rec = Record<string, unknown>;
+const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** Checks the frame's one init message. */
+export function isFrameInit(v: unknown): v is FrameInit {
+  return (
+    isRecord(v) &&
+    v.protocol === PROTOCOL &&
+    v.type === 'init' &&
+    typeof v.workerSource === 'string' &&
+    v.wasm instanceof ArrayBuffer &&
+    v.control instanceof MessagePort &&
+    v.rpc instanceof MessagePort
+  );
+}
+
+/** Checks the worker's one init message. */
+export function isWorkerInit(v: unknown): v is WorkerInit {
+  return (
+    isRecord(v) &&
+    v.type === 'init' &&
+    v.wasm instanceof ArrayBuffer &&
+    v.rpc instanceof MessagePort &&
+    (v.interrupt === undefined || v.interrupt instanceof SharedArrayBuffer)
+  );
+}
+
+/** Checks a message the frame receives on its control port. */
+export function isControlToFrame(v: unknown): v is ControlToFrame {
+  return isRecord(v) && v.type === 'interrupt' && isCount(v.runSeq);
+}
+
+/** Checks a message the host receives on its control port. */
+export function isControlToHost(v: unknown): v is ControlToHost {
+  if (!isRecord(v)) return false;
+  if (v.type === 'worker-error') return typeof v.message === 'string';
+  if (v.type === 'frame-ready') return typeof v.sharedInterrupt === 'boolean';
+  return false;
+}
+
+/** Checks an output chunk the host receives on the rpc port. */
+export function isOutputMessage(v: unknown): v is OutputMessage {
+  return (
+    isRecord(v) &&
+    v.type === 'output' &&
+    isCount(v.runSeq) &&
+    (v.stream === 'stdout' || v.stream === 'stderr') &&
+    typeof v.text === 'string'
+  );
+}
+
+const STATUSES: ReadonlySet<string> = new Set<RunStatus>(['ok', 'error', 'timeout', 'memory', 'crashed', 'aborted']);
+
+function readRunError(v: unknown): RunError | undefined | null {
+  if (v === undefined) return undefined;
+  if (!isRecord(v) || typeof v.name !== 'string' || typeof v.message !== 'string') return null;
+  if (v.stack !== undefined && typeof v.stack !== 'string') return null;
+  if (v.line !== undefined && !isCount(v.line)) return null;
+  const error: RunError = { name: v.name, message: v.message };
+  if (v.stack !== undefined) error.stack = v.stack;
+  if (v.line !== undefined) error.line = v.line;
+  return error;
+}
+
+/**
+ * Validates a run result from the worker and copies it field by field into a fresh object, so no
+ * unexpected key (`__proto__` included) or type reaches the caller. Returns null if malformed.
+ */
+export function readWorkerRunResult(v: unknown): WorkerRunResult | null {
+  if (!isRecord(v)) return null;
+  const { runSeq, status, stdout, stderr, text, truncated, stateLost } = v;
+  if (!isCount(runSeq) || typeof status !== 'string' || !STATUSES.has(status)) return null;
+  if (typeof stdout !== 'string' || typeof stderr !== 'string') return null;
+  if (text !== undefined && typeof text !== 'string') return null;
+  if (truncated !== undefined && typeof truncated !== 'boolean') return null;
+  if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
+  const error = readRunError(v.error);
+  if (error === null) return null;
+  const out: WorkerRunResult = { runSeq, status: status as RunStatus, stdout, stderr };
+  if ('value' in v && v.value !== undefined) out.value = v.value;
+  if (text !== undefined) out.text = text;
+  if (error) out.error = error;
+  if (truncated) out.truncated = true;
+  if (stateLost) out.stateLost = true;
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * The public types of ai-sandbox. Everything here crosses into user code; nothing here holds a
+ * resource. The wire protocol between the host and the sandbox lives in `protocol.ts`.
+ */
+
+/** The languages a sandbox can run. */
+export type Language = 'javascript' | 'python';
+
+/** Options for {@link createSandbox}. Every field is validated; a wrong type throws `TypeError`. */
+export interface SandboxOptions {
+  /** Which engine to start. */
+  language: Language;
+  /** Default wall-clock limit of one run, in milliseconds. Default 30000. */
+  timeoutMs?: number;
+  /** Memory the guest may use, in MiB. Default 256. */
+  memoryLimitMB?: number;
+  /**
+   * Where `frame.html`, `worker.js` and `quickjs.wasm` are served. Default: beside the module
+   * that was imported (`import.meta.url`). Must be on the host page's origin unless the server
+   * sends CORS headers for the host page.
+   */
+  assetsUrl?: string | URL;
+  /** Cap of stdout and of stderr for one run, each in UTF-8 bytes. Default 1 MiB. */
+  maxOutputBytes?: number;
+  /** Cap of the returned value's plain form (as JSON) and of its text, in bytes. Default 1 MiB. */
+  maxValueBytes?: number;
+}
+
+/** Options for one {@link Sandbox.run}. */
+export interface RunOptions {
+  /** Wall-clock limit of this run in milliseconds; overrides the sandbox's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Aborting it ends the run with status `aborted`. */
+  signal?: AbortSignal;
+  /** Called with each piece of stdout while the run goes on (also collected in the result). */
+  onStdout?(text: string): void;
+  /** Called with each piece of stderr while the run goes on (also collected in the result). */
+  onStderr?(text: string): void;
+  /** Overrides the sandbox's `maxOutputBytes` for this run. */
+  maxOutputBytes?: number;
+}
+
+/**
+ * How a run ended.
+ * - `ok`: the code finished; `value`/`text` hold its last expression.
+ * - `error`: the guest threw (or did not compile); see `error`.
+ * - `timeout`: the run passed its time limit.
+ * - `memory`: the guest passed its memory limit.
+ * - `crashed`: the engine died; it was restarted and `stateLost` is true.
+ * - `aborted`: the caller's `signal` aborted the run.
+ */
+export type RunStatus = 'ok' | 'error' | 'timeout' | 'memory' | 'crashed' | 'aborted';
+
+/** A guest error, as plain data (no live references). */
+export interface RunError {
+  /** The error's class name, e.g. `TypeError`. */
+  name: string;
+  message: string;
+  /** The guest's stack trace, capped in length. */
+  stack?: string;
+  /** 1-based line in the submitted code where the error was raised, when known. */
+  line?: number;
+}
+
+/** The outcome of one run. Guest failures are results like this one, never thrown. */
+export interface RunResult {
+  status: RunStatus;
+  /** The last expression's value as plain (JSON-like) data; absent for `undefined` or no plain form. */
+  value?: unknown;
+  /** How a REPL would display the value; absent when the value is `undefined`. */
+  text?: string;
+  stdout: string;
+  stderr: string;
+  /** Present when `status` is not `ok`. */
+  error?: RunError;
+  /** True when the engine had to be restarted and the guest's globals are gone. */
+  stateLost: boolean;
+  /** Wall-clock time of the run as the host saw it, in milliseconds. */
+  durationMs: number;
+  /** True when stdout, stderr, the value or its text hit a cap and was cut. */
+  truncated?: boolean;
+}
+
+/**
+ * One isolated engine. Owned by whoever called {@link createSandbox}: call `dispose()` (or use
+ * `await using`) when done, or the iframe and worker stay alive.
+ */
+export interface Sandbox {
+  /** The language this sandbox runs. */
+  readonly language: Language;
+  /**
+   * Runs `code` and resolves with its result. Calls on one sandbox run one after another in call
+   * order. Rejects only for misuse (`TypeError`, `DisposedError`) or if the engine cannot be
+   * started again (`SandboxStartError`).
+   */
+  run(code: string, options?: RunOptions): Promise<RunResult>;
+  /** Drops every global the guest defined; the engine stays loaded. Waits for queued runs. */
+  reset(): Promise<void>;
+  /** Removes the iframe and worker. Idempotent. Pending runs end with status `aborted`. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

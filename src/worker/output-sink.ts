@@ -1,0 +1,70 @@
+/**
+ * Collects one run's stdout and stderr under their caps and streams them to the host in batches.
+ * Batching keeps a guest that prints a million lines from flooding the host's main thread with
+ * a million messages; the cap keeps the worker's memory bounded.
+ */
+import type { OutputMessage, StreamName } from '../shared/protocol.js';
+import { cutUtf8, utf8Length } from '../guest/to-plain.js';
+
+/** How long output may wait before it is sent, in ms: short enough to feel live. */
+const FLUSH_INTERVAL_MS = 25;
+/** Send at once when this much is waiting, whatever the time. */
+const FLUSH_BYTES = 64 * 1024;
+
+/** One run's output. Owned by the worker API for the length of the run. */
+export class OutputSink {
+  readonly text: Record<StreamName, string> = { stdout: '', stderr: '' };
+  private readonly used: Record<StreamName, number> = { stdout: 0, stderr: 0 };
+  truncated = false;
+  private pending: Array<[StreamName, string]> = [];
+  private pendingBytes = 0;
+  private lastFlush = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly runSeq: number,
+    private readonly maxBytes: number,
+    private readonly post: (message: OutputMessage) => void,
+  ) {}
+
+  /** Bytes still allowed on `stream`. */
+  remaining(stream: StreamName): number {
+    return Math.max(0, this.maxBytes - this.used[stream]);
+  }
+
+  /** Appends `text`, cutting it at the cap. Returns the bytes left on that stream. */
+  write(stream: StreamName, text: string): number {
+    const left = this.remaining(stream);
+    if (text === '') return left;
+    if (left === 0) {
+      this.truncated = true;
+      return 0;
+    }
+    let bytes = utf8Length(text);
+    if (bytes > left) {
+      text = cutUtf8(text, left);
+      bytes = utf8Length(text);
+      this.truncated = true;
+    }
+    this.used[stream] += bytes;
+    this.text[stream] += text;
+    const last = this.pending[this.pending.length - 1];
+    if (last && last[0] === stream) last[1] += text;
+    else this.pending.push([stream, text]);
+    this.pendingBytes += bytes;
+    const now = performance.now();
+    if (this.pendingBytes >= FLUSH_BYTES || now - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    return this.remaining(stream);
+  }
+
+  /** Sends everything waiting. Called at the end of the run, before the result. */
+  flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastFlush = performance.now();
+    for (const [stream, text] of this.pending) this.post({ type: 'output', runSeq: this.runSeq, stream, text });
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}

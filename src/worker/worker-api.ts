@@ -1,0 +1,75 @@
+/**
+ * The worker's side of the RPC: the only object exposed over Comlink. It owns the engine, keeps
+ * runs one at a time, and turns anything an engine throws into a result rather than a dead call.
+ */
+import type { EngineConfig, OutputMessage, RunRequest, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
+import type { Engine, RunContext } from './engine.js';
+import { OutputSink } from './output-sink.js';
+import { QuickJsEngine } from './quickjs/quickjs-engine.js';
+
+interface Cancellable {
+  runSeq: number;
+  cancel(): void;
+}
+
+/** Creates the API the worker exposes; `post` sends output messages on the rpc port. */
+export function createWorkerApi(
+  wasm: ArrayBuffer,
+  interrupt: Int32Array | undefined,
+  post: (message: OutputMessage) => void,
+): WorkerApi {
+  let engine: Engine | undefined;
+  let current: Cancellable | undefined;
+
+  const requireEngine = (): Engine => {
+    if (!engine) throw new Error('the engine has not been started');
+    return engine;
+  };
+
+  return {
+    async start(config: EngineConfig): Promise<void> {
+      if (engine) throw new Error('the engine was already started');
+      if (config.language !== 'javascript') throw new Error(`no engine for ${config.language}`);
+      engine = await QuickJsEngine.create({ wasm, memoryLimitBytes: config.memoryLimitBytes, interrupt });
+    },
+
+    async run(request: RunRequest): Promise<WorkerRunResult> {
+      const active = requireEngine();
+      const output = new OutputSink(request.runSeq, request.maxOutputBytes, post);
+      let cancelled = false;
+      let onCancel!: () => void;
+      const whenCancelled = new Promise<void>((resolve) => (onCancel = resolve));
+      current = {
+        runSeq: request.runSeq,
+        cancel: () => {
+          cancelled = true;
+          onCancel();
+        },
+      };
+      const context: RunContext = {
+        output,
+        get cancelled() {
+          return cancelled;
+        },
+        whenCancelled,
+      };
+      try {
+        const outcome = await active.run(request, context);
+        output.flush();
+        const result: WorkerRunResult = { runSeq: request.runSeq, ...outcome, stdout: output.text.stdout, stderr: output.text.stderr };
+        if (output.truncated) result.truncated = true;
+        return result;
+      } finally {
+        current = undefined;
+      }
+    },
+
+    cancel(runSeq: number): void {
+      if (current?.runSeq === runSeq) current.cancel();
+    },
+
+    async reset(): Promise<void> {
+      await requireEngine().reset();
+    },
+  };
+}

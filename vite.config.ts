@@ -1,0 +1,24 @@
+/**
+ * One config for the library build (`npm run build` → dist/), the playground dev server
+ * (`npm start`) and the unit tests (`vitest`).
+ */
+import { defineConfig } from 'vitest/config';
+import { guestRuntime, sandboxAssets } from './scripts/vite-plugins.js';
+import { serveDist } from './scripts/serve-dist.js';
+
+export default defineConfig({
+  plugins: [guestRuntime(), sandboxAssets(), serveDist()],
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+  },
+  server: { port: 5173 },
+  test: {
+    include: ['test/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 20_000,
+  },
+});
