@@ -1,0 +1,26 @@
+/**
+ * Browser tests: real Chromium, real HTTP servers, three host setups. Each test file runs once per
+ * setup: cross-origin isolated (COOP/COEP), plain (no special headers) and a strict host CSP.
+ */
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './test/browser/chromium.js';
+import { PORTS } from './test/browser/ports.js';
+
+const setups = ['coi', 'plain', 'csp'] as const;
+
+export default defineConfig({
+  testDir: 'test/browser',
+  globalSetup: './test/browser/global-setup.ts',
+  timeout: 60_000,
+  workers: 2,
+  forbidOnly: true,
+  reporter: [['list'], ['json', { outputFile: '.test-reports/playwright.json' }]],
+  use: {
+    browserName: 'chromium',
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+  },
+  projects: setups.map((setup) => ({
+    name: setup,
+    use: { baseURL: `http://127.0.0.1:${PORTS[setup]}` },
+  })),
+});

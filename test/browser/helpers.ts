@@ -1,0 +1,68 @@
+/**
+ * Shared helpers for the browser tests. Tests drive the built library from a plain host page
+ * (test/browser/pages/blank.html) through `page.evaluate`, importing dist/index.js with no bundler,
+ * exactly as a static site would.
+ */
+import { expect, test as base, type Page } from '@playwright/test';
+import { CANARY } from './ports.js';
+
+export const HOST_PAGE = '/test/browser/pages/blank.html';
+export const LIB = '/dist/index.js';
+
+/** What a test page exposes on `window` for later evaluate calls. */
+declare global {
+  interface Window {
+    lib: typeof import('../../src/index.js');
+    sandboxes: Record<string, import('../../src/index.js').Sandbox>;
+  }
+}
+
+/** Opens the host page and loads the library onto `window.lib`. */
+export async function openHost(page: Page, path = HOST_PAGE, lib = LIB): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(path);
+  await page.evaluate(async (libUrl) => {
+    window.lib = await import(libUrl);
+    window.sandboxes = {};
+  }, lib);
+}
+
+/** Creates a sandbox in the page under `name`. */
+export async function createIn(page: Page, name: string, options: Record<string, unknown> = {}): Promise<void> {
+  await page.evaluate(
+    async ({ name, options }) => {
+      window.sandboxes[name] = await window.lib.createSandbox({ language: 'javascript', ...options } as never);
+    },
+    { name, options },
+  );
+}
+
+/** Runs code in the named sandbox and returns the result. */
+export function runIn(page: Page, name: string, code: string, options: Record<string, unknown> = {}) {
+  return page.evaluate(({ name, code, options }) => window.sandboxes[name]!.run(code, options), { name, code, options });
+}
+
+/** How many iframes the page has, and how many workers Chromium reports for it. */
+export async function counts(page: Page): Promise<{ iframes: number; workers: number }> {
+  return { iframes: await page.locator('iframe').count(), workers: page.workers().length };
+}
+
+/** The requests the canary server has seen. */
+export async function canaryHits(): Promise<string[]> {
+  const res = await fetch(`${CANARY}/__count`);
+  return (await res.json()) as string[];
+}
+
+/** A test with a fresh host page that has the library loaded. */
+export const test = base.extend<{ host: Page }>({
+  host: async ({ page }, use) => {
+    await openHost(page);
+    await use(page);
+    await page.evaluate(async () => {
+      for (const sb of Object.values(window.sandboxes ?? {})) await sb.dispose();
+    }).catch(() => {});
+  },
+});
+
+export { expect };

@@ -1,0 +1,108 @@
+/**
+ * The test suite's HTTP server: serves the repository (dist/, test pages) with the headers a
+ * user's server would send in each host setup, and a canary that records every request it gets.
+ * Only loopback addresses are used.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The three host setups the browser suite runs under. */
+export type HostSetup = 'coi' | 'plain' | 'csp';
+
+/** The strict policy security-minded chat apps ship; no inline script, no eval, no wasm. */
+export const STRICT_HOST_CSP =
+  "default-src 'self'; script-src 'self'; frame-src 'self'; worker-src 'self'; connect-src 'self'";
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+/** URL prefixes mapped to folders. `/deep/path/to/lib/` proves the library works from any path. */
+const MOUNTS: Array<[string, string]> = [
+  ['/deep/path/to/lib/', 'dist/'],
+  ['/', ''],
+];
+
+function headersFor(setup: HostSetup, path: string): Record<string, string> {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+  if (setup === 'coi') {
+    headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+    headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+  }
+  // The host pages get the strict policy; the sandbox's own frame.html carries its own in a meta tag.
+  if (setup === 'csp' && path.endsWith('.html') && !path.endsWith('frame.html')) {
+    headers['Content-Security-Policy'] = STRICT_HOST_CSP;
+  }
+  return headers;
+}
+
+async function serveFile(setup: HostSetup, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let path = decodeURIComponent(url.pathname);
+  const mount = MOUNTS.find(([prefix]) => path.startsWith(prefix))!;
+  let file = normalize(join(ROOT, mount[1], path.slice(mount[0].length)));
+  if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}.`)) {
+    res.writeHead(403).end();
+    return;
+  }
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headersFor(setup, file) });
+    res.end(body);
+  } catch {
+    res.writeHead(404, headersFor(setup, path)).end('not found');
+  }
+}
+
+function listen(server: Server, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Serves the repository under one host setup. */
+export function startStaticServer(setup: HostSetup, port: number): Promise<Server> {
+  return listen(createServer((req, res) => void serveFile(setup, req, res)), port);
+}
+
+/**
+ * A server that must never be reached by guest code. It counts every request except the test
+ * runner's own `GET /__count`, and answers permissively (CORS *), so only the sandbox's own
+ * policy can be what stops a request.
+ */
+export function startCanary(port: number): Promise<Server> {
+  let hits: string[] = [];
+  const server = createServer((req, res) => {
+    if (req.url === '/__count') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(hits));
+      return;
+    }
+    if (req.url === '/__reset') {
+      hits = [];
+      res.writeHead(204).end();
+      return;
+    }
+    hits.push(`${req.method} ${req.url} origin=${req.headers.origin ?? ''}`);
+    res.writeHead(200, {
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'Content-Type': 'text/javascript',
+    });
+    res.end('/* canary */');
+  });
+  return listen(server, port);
+}
