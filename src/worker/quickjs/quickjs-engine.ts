@@ -28,13 +28,16 @@ import { newHostBridgeHandle } from './host-functions.js';
 /** Global code with top-level await (QuickJS's JS_EVAL_FLAG_ASYNC; not in the typed flag list). */
 const EVAL_GLOBAL_ASYNC = 0 | (1 << 7);
 /**
- * QuickJS's own stack limit. 512 KiB let deep recursion overflow the browser worker's native
- * stack first and kill the worker; 128 KiB makes QuickJS throw a clean "stack overflow".
+ * QuickJS's own stack limit. With 256 KiB or more, recursion overflows the browser worker's
+ * native stack before QuickJS notices (seen in Chromium 156); 128 KiB makes QuickJS throw a clean
+ * "stack overflow" after about 700 plain JavaScript calls.
  */
 const MAX_STACK_BYTES = 128 * 1024;
 const WASM_PAGE = 64 * 1024;
 /** The wasm memory's fixed part (data, C stack) before the heap QuickJS limits. */
 const WASM_BASE_BYTES = 16 * 1024 * 1024;
+/** Extra memory allowed while describing a result or error after the guest used its share. */
+const DESCRIBE_HEADROOM_BYTES = 4 * 1024 * 1024;
 
 type Outcome = Omit<WorkerRunResult, 'runSeq' | 'stdout' | 'stderr'>;
 
@@ -45,6 +48,10 @@ interface Realm {
   fns: Record<'beginRun' | 'describe' | 'describeError' | 'nextTimerDelay' | 'runNextTimer' | 'clearTimers', QuickJSHandle>;
 }
 
+function isRunError(e: unknown): e is RunError {
+  return typeof e === 'object' && e !== null && !(e instanceof Error) && typeof (e as RunError).name === 'string';
+}
+
 function sleep(ms: number, cancelled: Promise<void>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([new Promise<void>((r) => (timer = setTimeout(r, ms))), cancelled]).finally(() => clearTimeout(timer));
@@ -52,27 +59,40 @@ function sleep(ms: number, cancelled: Promise<void>): Promise<void> {
 
 /** A QuickJS runtime and one context. Owned by the worker; `dispose()` frees it. */
 export class QuickJsEngine implements Engine {
+  private module!: QuickJSWASMModule;
+  private wasmMemory!: WebAssembly.Memory;
+  private wasmMaxBytes = 0;
   private runtime!: QuickJSRuntime;
   private realm!: Realm;
   private writeTarget: ((stream: number, text: string) => number) | undefined;
 
   private constructor(
-    private readonly module: QuickJSWASMModule,
+    private readonly wasmModule: WebAssembly.Module,
     private readonly memoryLimitBytes: number,
     private readonly interrupt: Int32Array | undefined,
-  ) {
-    this.newRuntime();
+  ) {}
+
+  /** Compiles the wasm and boots a runtime with the guest runtime installed. */
+  static async create(init: EngineInit): Promise<QuickJsEngine> {
+    const engine = new QuickJsEngine(await WebAssembly.compile(init.wasm), init.memoryLimitBytes, init.interrupt);
+    await engine.boot();
+    return engine;
   }
 
-  /** Compiles the wasm, caps its memory, and starts a runtime with the guest runtime installed. */
-  static async create(init: EngineInit): Promise<QuickJsEngine> {
-    const headroom = Math.max(16 * 1024 * 1024, init.memoryLimitBytes / 4);
-    const maximum = Math.min(32768, Math.ceil((WASM_BASE_BYTES + init.memoryLimitBytes + headroom) / WASM_PAGE));
+  /**
+   * Instantiates the wasm with a fresh, capped memory. QuickJS's own limit is the one meant to
+   * trip (it fails cleanly); the cap on the wasm memory is the backstop, generous enough for
+   * the allocator's overhead so it is not reached first.
+   */
+  private async boot(): Promise<void> {
+    const cap = WASM_BASE_BYTES + 2 * this.memoryLimitBytes + 64 * 1024 * 1024;
+    const maximum = Math.min(32768, Math.ceil(cap / WASM_PAGE));
     const wasmMemory = new WebAssembly.Memory({ initial: WASM_BASE_BYTES / WASM_PAGE, maximum });
-    const wasmModule = await WebAssembly.compile(init.wasm);
-    const variant = newVariant(releaseSync, { wasmModule, wasmMemory });
-    const module = await newQuickJSWASMModuleFromVariant(variant);
-    return new QuickJsEngine(module, init.memoryLimitBytes, init.interrupt);
+    this.wasmMemory = wasmMemory;
+    this.wasmMaxBytes = maximum * WASM_PAGE;
+    const variant = newVariant(releaseSync, { wasmModule: this.wasmModule, wasmMemory });
+    this.module = await newQuickJSWASMModuleFromVariant(variant);
+    this.newRuntime();
   }
 
   private newRuntime(): void {
@@ -80,6 +100,13 @@ export class QuickJsEngine implements Engine {
     this.runtime.setMemoryLimit(this.memoryLimitBytes);
     this.runtime.setMaxStackSize(MAX_STACK_BYTES);
     this.realm = this.newRealm();
+  }
+
+  /** Replaces the runtime (and its context) with an empty one in the same wasm instance. */
+  private replaceRuntime(): void {
+    this.disposeRealm();
+    this.runtime.dispose();
+    this.newRuntime();
   }
 
   private newRealm(): Realm {
@@ -114,11 +141,30 @@ export class QuickJsEngine implements Engine {
     return result.value;
   }
 
+  /**
+   * Runs `fn` with a little memory above the guest's limit, so an out-of-memory error or a value
+   * can still be described when the guest has used everything.
+   */
+  private withHeadroom<T>(fn: () => T): T {
+    this.runtime.setMemoryLimit(this.memoryLimitBytes + DESCRIBE_HEADROOM_BYTES);
+    try {
+      return fn();
+    } finally {
+      this.runtime.setMemoryLimit(this.memoryLimitBytes);
+    }
+  }
+
   private describeError(handle: QuickJSHandle): RunError {
+    return this.withHeadroom(() => this.describeErrorNow(handle));
+  }
+
+  private describeErrorNow(handle: QuickJSHandle): RunError {
     const { ctx, fns } = this.realm;
     const result = ctx.callFunction(fns.describeError, ctx.undefined, handle);
     if (result.error) {
       result.error.dispose();
+      // Describing fails when not even a small object can be allocated any more.
+      if (this.wasmMemoryExhausted()) return { name: 'InternalError', message: 'out of memory' };
       return { name: 'Error', message: 'the thrown value could not be described' };
     }
     const json = ctx.getString(result.value);
@@ -145,8 +191,20 @@ export class QuickJsEngine implements Engine {
     try {
       outcome = await this.evaluate(request, context, deadline, () => stop, (s) => (stop = s));
     } catch (error) {
+      if (!isRunError(error)) {
+        // The wasm trapped, or the browser's own stack ran out inside it (deeply nested data can
+        // get there before QuickJS's stack check). This instance can no longer be trusted: boot a
+        // new one. The guest's state is gone.
+        this.writeTarget = undefined;
+        await this.boot();
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof RangeError && /call stack/i.test(message)) {
+          return { status: 'error', stateLost: true, error: { name: 'InternalError', message: 'stack overflow (too deeply nested for the engine; it was restarted)' } };
+        }
+        return { status: 'crashed', stateLost: true, error: { name: 'EngineError', message: `the engine failed (${message}) and was restarted` } };
+      }
       // A RunError thrown by a control call (e.g. interrupted while converting the value).
-      outcome = this.errorOutcome(error as RunError, stop);
+      outcome = this.errorOutcome(error, stop);
     } finally {
       this.writeTarget = undefined;
     }
@@ -229,7 +287,7 @@ export class QuickJsEngine implements Engine {
   private valueOutcome(value: QuickJSHandle, maxValueBytes: number): Outcome {
     const { ctx, fns } = this.realm;
     const max = ctx.newNumber(maxValueBytes);
-    const json = this.call(fns.describe, value, max);
+    const json = this.withHeadroom(() => this.call(fns.describe, value, max));
     max.dispose();
     const described = JSON.parse(ctx.getString(json)) as Described;
     json.dispose();
@@ -265,16 +323,26 @@ export class QuickJsEngine implements Engine {
       if (r.error) r.error.dispose();
     }
     if (this.runtime.hasPendingJob()) {
-      this.disposeRealm();
-      this.runtime.dispose();
-      this.newRuntime();
+      this.replaceRuntime();
       return { stateLost: true };
     }
     return {};
   }
 
+  /**
+   * True when the wasm memory has grown to (nearly) its cap: the allocator's fragmentation can
+   * get there before QuickJS's own count reaches the limit, and then every allocation fails.
+   */
+  private wasmMemoryExhausted(): boolean {
+    return this.wasmMemory.buffer.byteLength >= 0.9 * this.wasmMaxBytes;
+  }
+
   /** After running out of memory: if the guest still holds most of it, start clean. */
   private recoverFromMemoryPressure(): { stateLost?: true } {
+    if (this.wasmMemoryExhausted()) {
+      this.replaceRuntime();
+      return { stateLost: true };
+    }
     const { ctx } = this.realm;
     const usage = this.runtime.computeMemoryUsage();
     const usedHandle = ctx.getProp(usage, 'memory_used_size');
@@ -282,9 +350,7 @@ export class QuickJsEngine implements Engine {
     usedHandle.dispose();
     usage.dispose();
     if (used < this.memoryLimitBytes * 0.75) return {};
-    this.disposeRealm();
-    this.runtime.dispose();
-    this.newRuntime();
+    this.replaceRuntime();
     return { stateLost: true };
   }
 
@@ -294,7 +360,11 @@ export class QuickJsEngine implements Engine {
   }
 
   dispose(): void {
-    this.disposeRealm();
-    this.runtime.dispose();
+    try {
+      this.disposeRealm();
+      this.runtime.dispose();
+    } catch {
+      // A trapped instance may fail to free itself; dropping it is enough.
+    }
   }
 }
