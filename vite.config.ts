@@ -13,6 +13,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // Shipped readable: users debug through it, and their own bundler minifies.
+    minify: false,
     lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
   },
   server: { port: 5173 },

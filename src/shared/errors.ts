@@ -13,7 +13,7 @@ export class SandboxError extends Error {
   constructor(code: SandboxErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
+    this.name = 'SandboxError';
   }
 }
 
@@ -21,6 +21,7 @@ export class SandboxError extends Error {
 export class DisposedError extends SandboxError {
   constructor(what = 'this sandbox') {
     super('DISPOSED', `${what} was disposed; create a new sandbox`);
+    this.name = 'DisposedError';
   }
 }
 
@@ -31,6 +32,7 @@ export class DisposedError extends SandboxError {
 export class SandboxStartError extends SandboxError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('START_FAILED', message, options);
+    this.name = 'SandboxStartError';
   }
 }
 
@@ -38,5 +40,6 @@ export class SandboxStartError extends SandboxError {
 export class NotSupportedError extends SandboxError {
   constructor(message: string) {
     super('NOT_SUPPORTED', message);
+    this.name = 'NotSupportedError';
   }
 }

@@ -1,0 +1,164 @@
+/** Start-up, dispose, crash recovery and misuse, across the real boundary. */
+import { counts, createIn, expect, runIn, test } from './helpers.js';
+
+test.describe('dispose', () => {
+  test('leaves no iframe or worker behind, is idempotent, and refuses later calls by name', async ({ host }) => {
+    const before = await counts(host);
+    await createIn(host, 'a');
+    await runIn(host, 'a', '1');
+    expect(await counts(host)).toEqual({ iframes: before.iframes + 1, workers: before.workers + 1 });
+    const errors = await host.evaluate(async () => {
+      const sb = window.sandboxes.a!;
+      await sb.dispose();
+      await sb.dispose();
+      const names: string[] = [];
+      for (const call of [() => sb.run('1'), () => sb.reset()]) {
+        try {
+          await call();
+          names.push('resolved');
+        } catch (e) {
+          names.push(`${(e as Error).name}:${e instanceof window.lib.DisposedError}:${(e as { code?: string }).code}`);
+        }
+      }
+      return names;
+    });
+    expect(errors).toEqual(['DisposedError:true:DISPOSED', 'DisposedError:true:DISPOSED']);
+    await expect.poll(() => counts(host)).toEqual(before);
+  });
+
+  test('supports await using (Symbol.asyncDispose)', async ({ host }) => {
+    const left = await host.evaluate(async () => {
+      const sb = await window.lib.createSandbox({ language: 'javascript' });
+      await sb[Symbol.asyncDispose]();
+      return document.querySelectorAll('iframe').length;
+    });
+    expect(left).toBe(0);
+  });
+
+  test('disposing during a run ends it as aborted', async ({ host }) => {
+    await createIn(host, 'a');
+    const r = await host.evaluate(async () => {
+      const sb = window.sandboxes.a!;
+      const running = sb.run('while (true) {}', { timeoutMs: 20000 });
+      const queued = sb.run('1');
+      setTimeout(() => void sb.dispose(), 100);
+      return Promise.all([running, queued]);
+    });
+    expect(r.map((x) => x.status)).toEqual(['aborted', 'aborted']);
+    await expect.poll(() => counts(host)).toEqual({ iframes: 0, workers: 0 });
+  });
+});
+
+test.describe('crash recovery', () => {
+  test('a worker that dies during a run gives crashed, and the next run works on a fresh engine', async ({ host }) => {
+    await createIn(host, 'a');
+    await runIn(host, 'a', 'var before = 1');
+    const running = runIn(host, 'a', 'await new Promise((r) => setTimeout(r, 5000)); "finished"');
+    await expect.poll(() => host.workers().length).toBe(1);
+    // An uncaught exception in the worker's own scope: the frame reports it and the host restarts.
+    await host.workers()[0]!.evaluate(() => setTimeout(() => { throw new Error('worker blew up') }, 50));
+    const r = await running;
+    expect(r).toMatchObject({ status: 'crashed', stateLost: true });
+    expect(r.error!.message).toMatch(/worker blew up/);
+    const next = await runIn(host, 'a', 'typeof before');
+    expect(next).toMatchObject({ status: 'ok', value: 'undefined', stateLost: false });
+  });
+
+  test('a worker that dies while idle is replaced, and the next run says state was lost', async ({ host }) => {
+    await createIn(host, 'a');
+    await runIn(host, 'a', 'var before = 1');
+    await host.workers()[0]!.evaluate(() => setTimeout(() => { throw new Error('idle crash') }, 0));
+    await expect.poll(async () => (await runIn(host, 'a', 'typeof before')).stateLost).toBe(true);
+    expect((await runIn(host, 'a', '1 + 1')).value).toBe(2);
+  });
+
+  test("one sandbox's crash does not touch another", async ({ host }) => {
+    await createIn(host, 'a');
+    await createIn(host, 'b');
+    await runIn(host, 'a', 'var mine = "a"');
+    await runIn(host, 'b', 'var mine = "b"');
+    const b = await runIn(host, 'b', 'while (true) {}', { timeoutMs: 100 }); // interrupted, state kept
+    expect(b.status).toBe('timeout');
+    const killed = await runIn(host, 'b', '(3n ** 600000n).toString().length', { timeoutMs: 100 }); // killed
+    expect(killed.stateLost).toBe(true);
+    expect((await runIn(host, 'a', 'mine')).value).toBe('a');
+  });
+});
+
+test.describe('misuse', () => {
+  test('bad options throw TypeError or RangeError naming the option', async ({ host }) => {
+    const messages = await host.evaluate(async () => {
+      const attempts: unknown[] = [
+        undefined,
+        { language: 'ruby' },
+        { language: 42 },
+        { language: 'javascript', timeoutMs: '5000' },
+        { language: 'javascript', timeoutMs: -1 },
+        { language: 'javascript', memoryLimitMB: 100000 },
+        { language: 'javascript', timeout: 5000 },
+        { language: 'javascript', assetsUrl: 12 },
+      ];
+      const out: string[] = [];
+      for (const options of attempts) {
+        try {
+          await window.lib.createSandbox(options as never);
+          out.push('created');
+        } catch (e) {
+          out.push(`${(e as Error).name}: ${(e as Error).message}`);
+        }
+      }
+      return out;
+    });
+    expect(messages[0]).toMatch(/^TypeError: .*options must be an object/);
+    expect(messages[1]).toMatch(/^RangeError: .*language/);
+    expect(messages[2]).toMatch(/^TypeError: .*language/);
+    expect(messages[3]).toMatch(/^TypeError: .*timeoutMs/);
+    expect(messages[4]).toMatch(/^RangeError: .*timeoutMs/);
+    expect(messages[5]).toMatch(/^RangeError: .*memoryLimitMB/);
+    expect(messages[6]).toMatch(/^TypeError: .*unknown option "timeout"/);
+    expect(messages[7]).toMatch(/^TypeError: .*assetsUrl/);
+    expect(await host.locator('iframe').count()).toBe(0);
+  });
+
+  test('python is refused clearly until it is supported', async ({ host }) => {
+    const error = await host.evaluate(() =>
+      window.lib.createSandbox({ language: 'python' }).then(
+        () => 'created',
+        (e: Error) => `${e.name}:${e instanceof window.lib.NotSupportedError}:${e.message}`,
+      ),
+    );
+    expect(error).toMatch(/^NotSupportedError:true:.*python.*not supported yet/);
+  });
+
+  test('run() with a non-string or bad options throws TypeError', async ({ host }) => {
+    await createIn(host, 'a');
+    const errors = await host.evaluate(async () => {
+      const sb = window.sandboxes.a!;
+      const out: string[] = [];
+      for (const call of [() => sb.run(42 as never), () => sb.run('1', { onStdout: 'no' } as never), () => sb.run('1', { signal: {} } as never)]) {
+        try {
+          await call();
+          out.push('resolved');
+        } catch (e) {
+          out.push(`${(e as Error).name}: ${(e as Error).message}`);
+        }
+      }
+      return out;
+    });
+    expect(errors[0]).toMatch(/^TypeError: run: code must be a string, got number/);
+    expect(errors[1]).toMatch(/^TypeError: .*onStdout/);
+    expect(errors[2]).toMatch(/^TypeError: .*signal/);
+    expect((await runIn(host, 'a', '"still fine"')).value).toBe('still fine');
+  });
+
+  test('missing assets fail start-up with SandboxStartError naming the URL, and leave nothing behind', async ({ host }) => {
+    const error = await host.evaluate(() =>
+      window.lib.createSandbox({ language: 'javascript', assetsUrl: '/no/such/folder/' }).then(
+        () => 'created',
+        (e: Error) => `${e.name}:${e instanceof window.lib.SandboxStartError}:${e.message}`,
+      ),
+    );
+    expect(error).toMatch(/^SandboxStartError:true:.*\/no\/such\/folder\/.*404/);
+    expect(await host.locator('iframe').count()).toBe(0);
+  });
+});
