@@ -80,6 +80,12 @@ export function sandboxAssets(): Plugin {
   return {
     name: 'ai-sandbox:assets',
     apply: 'build',
+    // Vite rewrites `new URL('./worker.js', import.meta.url)` to `'' + import.meta.url` when the file
+    // is not there at build time, which hides the pattern from the app's bundler. Restore it, so an
+    // app built with Vite (or another bundler) copies the three assets.
+    renderChunk(code) {
+      return code.replace(/new URL\(("\.\/[\w.-]+"), "" \+ import\.meta\.url\)/g, 'new URL($1, import.meta.url)');
+    },
     async generateBundle() {
       const worker = await bundleIife('src/worker/main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), noWasmUrl()] });
       const frameScript = await bundleIife('src/frame/main.ts', 'aiSandboxFrame', { minify: true });

@@ -19,8 +19,10 @@ import {
 } from '../shared/protocol.js';
 import type { EngineAssets } from './assets.js';
 
-/** How long loading the frame, the worker and the engine may take before start-up fails. */
+/** How long loading the frame, and then the engine, may each take before start-up fails. */
 const START_TIMEOUT_MS = 20_000;
+/** How long a loaded frame may take to answer; it only has to run one small inline script. */
+const HANDSHAKE_TIMEOUT_MS = 5_000;
 
 /** Why a session ended. */
 export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string };
@@ -88,7 +90,7 @@ export class FrameSession {
       const loaded = new Promise<void>((resolve) => iframe.addEventListener('load', () => resolve(), { once: true }));
       (document.body ?? document.documentElement).append(iframe);
       await withTimeout(loaded, START_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}`);
-      await withTimeout(session.handshake(assets), START_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
+      await withTimeout(session.handshake(assets), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
       await withTimeout(
         Promise.race([session.remote.start(config), session.ended.then((r) => Promise.reject(new SessionEndedError(r)))]),
         START_TIMEOUT_MS,

@@ -34,15 +34,16 @@ const MOUNTS: Array<[string, string]> = [
   ['/', ''],
 ];
 
-function headersFor(setup: HostSetup, path: string): Record<string, string> {
+function headersFor(setup: HostSetup, path: string, dest: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
   if (setup === 'coi') {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     headers['Cross-Origin-Resource-Policy'] = 'same-origin';
   }
-  // The host pages get the strict policy; the sandbox's own frame.html carries its own in a meta tag.
-  if (setup === 'csp' && path.endsWith('.html') && !path.endsWith('frame.html')) {
+  // Top-level pages get the strict policy, as an app server sends it for its documents. The
+  // sandbox's frame.html (loaded as an iframe) carries its own policy in a meta tag.
+  if (setup === 'csp' && path.endsWith('.html') && dest !== 'iframe') {
     headers['Content-Security-Policy'] = STRICT_HOST_CSP;
   }
   return headers;
@@ -50,7 +51,7 @@ function headersFor(setup: HostSetup, path: string): Record<string, string> {
 
 async function serveFile(setup: HostSetup, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  let path = decodeURIComponent(url.pathname);
+  const path = decodeURIComponent(url.pathname);
   const mount = MOUNTS.find(([prefix]) => path.startsWith(prefix))!;
   let file = normalize(join(ROOT, mount[1], path.slice(mount[0].length)));
   if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}.`)) {
@@ -60,10 +61,10 @@ async function serveFile(setup: HostSetup, req: IncomingMessage, res: ServerResp
   try {
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
     const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headersFor(setup, file) });
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headersFor(setup, file, req.headers['sec-fetch-dest'] as string | undefined) });
     res.end(body);
   } catch {
-    res.writeHead(404, headersFor(setup, path)).end('not found');
+    res.writeHead(404, headersFor(setup, path, undefined)).end('not found');
   }
 }
 

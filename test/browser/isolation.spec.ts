@@ -1,0 +1,167 @@
+/**
+ * What guest code cannot reach. Checked from inside QuickJS (what the guest sees) and, one level
+ * down, from the frame and the worker themselves through the browser's devtools protocol: even
+ * code that escaped the engine would meet the frame's opaque origin and CSP. A canary server that
+ * answers everyone permissively must see no request at all.
+ */
+import type { Frame, Worker } from '@playwright/test';
+import { CANARY } from './ports.js';
+import { canaryHits, createIn, expect, runIn, test } from './helpers.js';
+
+function sandboxFrame(host: import('@playwright/test').Page): Frame {
+  const frame = host.frames().find((f) => f.url().endsWith('/frame.html'));
+  if (!frame) throw new Error('no sandbox frame');
+  return frame;
+}
+
+async function sandboxWorker(host: import('@playwright/test').Page): Promise<Worker> {
+  await expect.poll(() => host.workers().length).toBe(1);
+  return host.workers()[0]!;
+}
+
+test.beforeEach(async () => {
+  await fetch(`${CANARY}/__reset`);
+});
+
+test('the guest sees no host objects and no network APIs', async ({ host }) => {
+  await createIn(host, 'a');
+  const r = await runIn(host, 'a', `
+    const names = ['document', 'window', 'parent', 'top', 'opener', 'self', 'location', 'navigator', 'fetch',
+      'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'postMessage', 'localStorage', 'indexedDB',
+      'caches', 'BroadcastChannel', 'Worker', 'SharedWorker', 'RTCPeerConnection', 'Image', 'close'];
+    names.filter((n) => typeof globalThis[n] !== 'undefined')`);
+  expect(r).toMatchObject({ status: 'ok', value: [] });
+});
+
+test('the frame is an opaque origin with only allow-scripts, and cannot read the host', async ({ host }, info) => {
+  await host.evaluate(() => {
+    document.cookie = 'secret=host-cookie; path=/';
+    localStorage.setItem('secret', 'host-storage');
+  });
+  await createIn(host, 'a');
+  const attrs = await host.locator('iframe').evaluate((el) => ({ sandbox: el.getAttribute('sandbox'), allow: el.getAttribute('allow') }));
+  expect(attrs).toEqual({ sandbox: 'allow-scripts', allow: 'cross-origin-isolated' });
+  const seen = await sandboxFrame(host).evaluate(() => {
+    const attempt = (fn: () => unknown) => {
+      try {
+        return `ok:${String(fn())}`;
+      } catch (e) {
+        return `threw:${(e as Error).name}`;
+      }
+    };
+    return {
+      origin: origin,
+      cookie: attempt(() => document.cookie),
+      storage: attempt(() => localStorage.getItem('secret')),
+      parentDoc: attempt(() => parent.document.title),
+      topLocation: attempt(() => top!.location.href),
+      isolated: crossOriginIsolated,
+    };
+  });
+  expect(seen).toEqual({
+    origin: 'null',
+    cookie: 'threw:SecurityError',
+    storage: 'threw:SecurityError',
+    parentDoc: 'threw:SecurityError',
+    topLocation: 'threw:SecurityError',
+    isolated: info.project.name === 'coi',
+  });
+});
+
+test('neither the frame nor the worker can reach the network', async ({ host }) => {
+  await createIn(host, 'a');
+  const fromFrame = await sandboxFrame(host).evaluate(async (canary) => {
+    const results: Record<string, string> = {};
+    const settle = async (name: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+        results[name] = 'reached';
+      } catch (e) {
+        results[name] = `blocked:${(e as Error).name}`;
+      }
+    };
+    await settle('fetch', () => fetch(`${canary}/frame-fetch`));
+    await settle('image', () => new Promise((resolve, reject) => {
+      const img = new Image();
+      img.onload = resolve;
+      img.onerror = () => reject(new Error('image'));
+      img.src = `${canary}/frame-image`;
+    }));
+    await settle('script', () => new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.onload = resolve;
+      s.onerror = () => reject(new Error('script'));
+      s.src = `${canary}/frame-script.js`;
+      document.head.append(s);
+    }));
+    navigator.sendBeacon(`${canary}/frame-beacon`, 'x');
+    await settle('websocket', () => new Promise((resolve, reject) => {
+      const ws = new WebSocket(canary.replace('http', 'ws') + '/frame-ws');
+      ws.onopen = resolve;
+      ws.onerror = () => reject(new Error('ws'));
+    }));
+    return results;
+  }, CANARY);
+  for (const [name, outcome] of Object.entries(fromFrame)) expect(outcome, name).toMatch(/^blocked/);
+
+  const worker = await sandboxWorker(host);
+  const fromWorker = await worker.evaluate(async (canary) => {
+    const results: Record<string, string> = {};
+    const attempt = async (name: string, fn: () => unknown) => {
+      try {
+        await fn();
+        results[name] = 'reached';
+      } catch (e) {
+        results[name] = `blocked:${(e as Error).name}`;
+      }
+    };
+    await attempt('fetch', () => fetch(`${canary}/worker-fetch`));
+    await attempt('importScripts', () => (self as unknown as { importScripts(u: string): void }).importScripts(`${canary}/worker-import.js`));
+    await attempt('syncXhr', () => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', `${canary}/worker-xhr`, false);
+      xhr.send();
+    });
+    await attempt('dynamicImport', () => import(/* @vite-ignore */ `${canary}/worker-module.js`));
+    await attempt('eventSource', () => new Promise((resolve, reject) => {
+      const es = new EventSource(`${canary}/worker-sse`);
+      es.onopen = resolve;
+      es.onerror = () => reject(new Error('sse'));
+    }));
+    return results;
+  }, CANARY);
+  for (const [name, outcome] of Object.entries(fromWorker)) expect(outcome, name).toMatch(/^blocked/);
+
+  // Give any request that slipped through time to land, then check the canary saw none.
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await canaryHits()).toEqual([]);
+});
+
+test('the frame ignores a second init message, from anyone', async ({ host }) => {
+  await createIn(host, 'a');
+  await host.evaluate(() => {
+    const frame = document.querySelector('iframe')!;
+    const { port1 } = new MessageChannel();
+    const { port2 } = new MessageChannel();
+    frame.contentWindow!.postMessage(
+      { protocol: 'ai-sandbox/1', type: 'init', workerSource: 'postMessage("forged")', wasm: new ArrayBuffer(8), control: port1, rpc: port2 },
+      '*',
+      [port1, port2],
+    );
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(host.workers().length).toBe(1);
+  expect((await runIn(host, 'a', '6 * 7')).value).toBe(42);
+});
+
+test('the host page runs under the policy its setup claims', async ({ host }, info) => {
+  // An inline script only runs where the strict host CSP is absent.
+  const inlineRan = await host.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    document.body.append(s);
+    return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+  });
+  expect(inlineRan).toBe(info.project.name !== 'csp');
+  expect(await host.evaluate(() => crossOriginIsolated)).toBe(info.project.name === 'coi');
+});
