@@ -122,7 +122,7 @@ function formatProperty(ctx: Ctx, value: object, key: string | symbol, recurseTi
   let str: string;
   if (desc === undefined) str = 'undefined';
   else if ('value' in desc) {
-    ctx.indentationLvl += isArrayItem ? 2 : 2;
+    ctx.indentationLvl += 2;
     str = formatValue(ctx, desc.value, recurseTimes);
     ctx.indentationLvl -= 2;
   } else if (desc.get) str = desc.set ? '[Getter/Setter]' : '[Getter]';
@@ -155,10 +155,9 @@ function errorText(err: Error): string {
   return stack ? `${head}\n${stack.replace(/\n+$/, '')}` : stack === '' ? `[${head}]` : head;
 }
 
-function formatValue(ctx: Ctx, value: unknown, recurseTimes: number, typedArray = false): string {
+function formatValue(ctx: Ctx, value: unknown, recurseTimes: number): string {
   if (typeof value !== 'object' && typeof value !== 'function') return formatPrimitive(value, ctx);
   if (value === null) return 'null';
-  void typedArray;
   if (ctx.seen.includes(value)) {
     let index = ctx.circular.get(value);
     if (index === undefined) {
@@ -462,7 +461,10 @@ export function format(...args: unknown[]): string {
       const arg = args[a];
       switch (c) {
         case 's':
-          piece = typeof arg === 'string' ? arg : typeof arg === 'bigint' ? `${arg}n` : typeof arg === 'object' && arg !== null ? inspect(arg, { depth: 1 }) : formatPrimitiveTop(arg);
+          if (typeof arg === 'string') piece = arg;
+          else if (typeof arg === 'bigint') piece = `${arg}n`;
+          else if (typeof arg === 'object' && arg !== null) piece = hasUserToString(arg) ? String(arg) : inspect(arg, { depth: 1 });
+          else piece = formatPrimitiveTop(arg);
           break;
         case 'd':
         case 'i': {
@@ -506,9 +508,28 @@ export function format(...args: unknown[]): string {
   for (; a < args.length; a++) {
     const arg = args[a];
     const piece = typeof arg === 'string' ? arg : inspect(arg);
-    out += out === '' && a === 0 ? piece : (a === 0 ? '' : ' ') + piece;
+    out += (a === 0 ? '' : ' ') + piece;
   }
   return out;
+}
+
+const BUILT_IN_TO_STRING: unknown[] = [
+  Object.prototype.toString,
+  Array.prototype.toString,
+  Error.prototype.toString,
+  Date.prototype.toString,
+  RegExp.prototype.toString,
+  Function.prototype.toString,
+];
+
+/** `%s` prints objects with their own toString() as a string, like Node. */
+function hasUserToString(o: object): boolean {
+  try {
+    const ts = (o as { toString?: unknown }).toString;
+    return typeof ts === 'function' && !BUILT_IN_TO_STRING.includes(ts);
+  } catch {
+    return false;
+  }
 }
 
 function formatPrimitiveTop(v: unknown): string {

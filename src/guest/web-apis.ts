@@ -32,56 +32,60 @@ export function encodeUtf8(s: string): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** Decodes UTF-8; invalid sequences become U+FFFD, or throw a TypeError when `fatal`. */
+/** Decodes UTF-8 with the WHATWG algorithm: each invalid sequence becomes one U+FFFD, or throws when `fatal`. */
 export function decodeUtf8(bytes: Uint8Array, fatal: boolean): string {
   let out = '';
-  let chunk: number[] = [];
-  const flush = () => {
-    out += String.fromCharCode(...chunk);
-    chunk = [];
-  };
-  const bad = () => {
-    if (fatal) throw new TypeError('The encoded data was not valid for encoding utf-8');
-    chunk.push(0xfffd);
-  };
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    let need = 0;
-    let cp = 0;
-    let min = 0;
-    if (b < 0x80) {
-      chunk.push(b);
-      i++;
-    } else {
-      if (b >= 0xc2 && b <= 0xdf) [need, cp, min] = [1, b & 31, 0x80];
-      else if (b >= 0xe0 && b <= 0xef) [need, cp, min] = [2, b & 15, 0x800];
-      else if (b >= 0xf0 && b <= 0xf4) [need, cp, min] = [3, b & 7, 0x10000];
-      else {
-        bad();
-        i++;
-        continue;
-      }
-      let j = 1;
-      for (; j <= need; j++) {
-        const next = bytes[i + j];
-        if (next === undefined || (next & 0xc0) !== 0x80) break;
-        cp = (cp << 6) | (next & 63);
-      }
-      if (j <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        bad();
-        i += Math.max(1, j === 1 ? 1 : j);
-        continue;
-      }
-      i += need + 1;
-      if (cp >= 0x10000) {
-        cp -= 0x10000;
-        chunk.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 1023));
-      } else chunk.push(cp);
+  let units: number[] = [];
+  const push = (cp: number) => {
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      units.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 1023));
+    } else units.push(cp);
+    if (units.length > 8192) {
+      out += String.fromCharCode(...units);
+      units = [];
     }
-    if (chunk.length > 8192) flush();
+  };
+  const error = () => {
+    if (fatal) throw new TypeError('The encoded data was not valid for encoding utf-8');
+    push(0xfffd);
+  };
+  let needed = 0;
+  let seen = 0;
+  let cp = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (needed === 0) {
+      if (b <= 0x7f) push(b);
+      else if (b >= 0xc2 && b <= 0xdf) [needed, cp] = [1, b & 0x1f];
+      else if (b >= 0xe0 && b <= 0xef) {
+        if (b === 0xe0) lower = 0xa0;
+        if (b === 0xed) upper = 0x9f;
+        [needed, cp] = [2, b & 0xf];
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        if (b === 0xf0) lower = 0x90;
+        if (b === 0xf4) upper = 0x8f;
+        [needed, cp] = [3, b & 0x7];
+      } else error();
+      continue;
+    }
+    if (b < lower || b > upper) {
+      [needed, seen, cp, lower, upper] = [0, 0, 0, 0x80, 0xbf];
+      error();
+      i--; // the byte starts over as a possible lead byte
+      continue;
+    }
+    [lower, upper] = [0x80, 0xbf];
+    cp = (cp << 6) | (b & 0x3f);
+    if (++seen === needed) {
+      push(cp);
+      [needed, seen, cp] = [0, 0, 0];
+    }
   }
-  flush();
-  return out;
+  if (needed) error();
+  return out + String.fromCharCode(...units);
 }
 
 function toBytes(input: unknown): Uint8Array {

@@ -1,0 +1,37 @@
+/** The frame's Content-Security-Policy: exactly what start-up needs, nothing a guest could use. */
+import { describe, expect, it } from 'vitest';
+import { buildFrameCsp, buildFrameHtml, frameCspDirectives } from '../../src/shared/frame-csp.js';
+
+const HASH = 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+describe('frame CSP', () => {
+  const directives = new Map(frameCspDirectives(HASH));
+
+  it('denies everything by default and allows no network', () => {
+    expect(directives.get('default-src')).toBe("'none'");
+    expect(directives.has('connect-src')).toBe(false); // falls back to default-src 'none'
+    expect(buildFrameCsp(HASH)).not.toMatch(/https?:|'self'|\*|data:/);
+  });
+
+  it('allows only the pinned inline script and wasm compilation, never eval or inline in general', () => {
+    expect(directives.get('script-src')).toBe(`'${HASH}' 'wasm-unsafe-eval'`);
+    expect(buildFrameCsp(HASH)).not.toContain("'unsafe-inline'");
+    expect(buildFrameCsp(HASH)).not.toContain("'unsafe-eval'");
+  });
+
+  it('allows workers only from blob: and blocks base and form tricks', () => {
+    expect(directives.get('worker-src')).toBe('blob:');
+    expect(directives.get('base-uri')).toBe("'none'");
+    expect(directives.get('form-action')).toBe("'none'");
+  });
+
+  it('rejects a malformed hash', () => {
+    expect(() => buildFrameCsp("sha256-x' 'unsafe-inline")).toThrow(TypeError);
+  });
+
+  it('puts the policy in a meta tag before the script', () => {
+    const html = buildFrameHtml('void 0', HASH);
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script>'));
+    expect(() => buildFrameHtml('"</script>"', HASH)).toThrow();
+  });
+});

@@ -1,0 +1,67 @@
+/** Option validation: types, ranges, defaults and unknown keys. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, resolveRunOptions, resolveSandboxOptions } from '../../src/host/options.js';
+
+describe('resolveSandboxOptions', () => {
+  it('fills in the documented defaults', () => {
+    expect(resolveSandboxOptions({ language: 'javascript' })).toEqual({
+      language: 'javascript',
+      timeoutMs: DEFAULTS.timeoutMs,
+      memoryLimitMB: DEFAULTS.memoryLimitMB,
+      assetsUrl: undefined,
+      maxOutputBytes: 1024 * 1024,
+      maxValueBytes: 1024 * 1024,
+    });
+    expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: 256 });
+  });
+
+  it.each([
+    [undefined, TypeError, /options must be an object/],
+    [null, TypeError, /options must be an object/],
+    [{}, TypeError, /language must be a string/],
+    [{ language: 'ruby' }, RangeError, /language must be "javascript" or "python", got "ruby"/],
+    [{ language: 'javascript', timeoutMs: '10' }, TypeError, /timeoutMs must be a number, got string/],
+    [{ language: 'javascript', timeoutMs: 0 }, RangeError, /timeoutMs/],
+    [{ language: 'javascript', timeoutMs: Infinity }, RangeError, /timeoutMs/],
+    [{ language: 'javascript', timeoutMs: NaN }, RangeError, /timeoutMs/],
+    [{ language: 'javascript', memoryLimitMB: 4 }, RangeError, /memoryLimitMB must be a number from 8 to 2000/],
+    [{ language: 'javascript', maxOutputBytes: 1.5 }, RangeError, /maxOutputBytes must be an integer/],
+    [{ language: 'javascript', assetsUrl: 5 }, TypeError, /assetsUrl must be a string or URL/],
+    [{ language: 'javascript', assetsUrl: 'not a url' }, TypeError, /assetsUrl is not a valid URL/],
+    [{ language: 'javascript', timeout: 10 }, TypeError, /unknown option "timeout"/],
+  ])('%j throws', (options, type, message) => {
+    expect(() => resolveSandboxOptions(options)).toThrow(type);
+    expect(() => resolveSandboxOptions(options)).toThrow(message);
+  });
+
+  it('normalizes assetsUrl to a folder URL', () => {
+    expect(resolveSandboxOptions({ language: 'javascript', assetsUrl: 'https://cdn.example/lib?v=1' }).assetsUrl?.href).toBe('https://cdn.example/lib/');
+    expect(resolveSandboxOptions({ language: 'javascript', assetsUrl: new URL('https://a.example/x/') }).assetsUrl?.href).toBe('https://a.example/x/');
+  });
+});
+
+describe('resolveRunOptions', () => {
+  const sandbox = resolveSandboxOptions({ language: 'javascript', timeoutMs: 1234, maxOutputBytes: 99 });
+
+  it('inherits the sandbox defaults', () => {
+    expect(resolveRunOptions(undefined, sandbox)).toMatchObject({ timeoutMs: 1234, maxOutputBytes: 99 });
+    expect(resolveRunOptions({ timeoutMs: 5 }, sandbox)).toMatchObject({ timeoutMs: 5, maxOutputBytes: 99 });
+  });
+
+  it.each([
+    [42, TypeError, /options must be an object/],
+    [{ onStdout: 'x' }, TypeError, /onStdout must be a function/],
+    [{ onStderr: 1 }, TypeError, /onStderr must be a function/],
+    [{ signal: {} }, TypeError, /signal must be an AbortSignal/],
+    [{ timeoutMs: -5 }, RangeError, /timeoutMs/],
+    [{ stdin: '' }, TypeError, /unknown option "stdin"/],
+  ])('%j throws', (options, type, message) => {
+    expect(() => resolveRunOptions(options, sandbox)).toThrow(type);
+    expect(() => resolveRunOptions(options, sandbox)).toThrow(message);
+  });
+
+  it('accepts an AbortSignal', () => {
+    const signal = new AbortController().signal;
+    expect(resolveRunOptions({ signal }, sandbox).signal).toBe(signal);
+  });
+});
