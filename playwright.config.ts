@@ -19,8 +19,13 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
-  projects: setups.map((setup) => ({
-    name: setup,
-    use: { baseURL: `http://127.0.0.1:${PORTS[setup]}` },
-  })),
+  projects: [
+    ...setups.map((setup) => ({
+      name: setup,
+      testIgnore: /playground\.spec/,
+      use: { baseURL: `http://127.0.0.1:${PORTS[setup]}` },
+    })),
+    // The playground runs on Vite's dev server, which the test starts itself.
+    { name: 'playground', testMatch: /playground\.spec/ },
+  ],
 });

@@ -84,7 +84,9 @@ export function sandboxAssets(): Plugin {
     // is not there at build time, which hides the pattern from the app's bundler. Restore it, so an
     // app built with Vite (or another bundler) copies the three assets.
     renderChunk(code) {
-      return code.replace(/new URL\(("\.\/[\w.-]+"), "" \+ import\.meta\.url\)/g, 'new URL($1, import.meta.url)');
+      const restored = code.replace(/new URL\(("\.\/[\w.-]+"), "" \+ import\.meta\.url\)/g, 'new URL($1, import.meta.url)');
+      // Only a few characters within three lines change: the existing source map stays usable.
+      return { code: restored, map: null };
     },
     async generateBundle() {
       const worker = await bundleIife('src/worker/main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), noWasmUrl()] });
