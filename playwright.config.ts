@@ -3,7 +3,7 @@
  * setup: cross-origin isolated (COOP/COEP), plain (no special headers) and a strict host CSP.
  */
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath } from './test/browser/chromium.js';
+import { CHROMIUM_ARGS, chromiumPath } from './test/browser/chromium.mjs';
 import { PORTS } from './test/browser/ports.js';
 
 const setups = ['coi', 'plain', 'csp'] as const;

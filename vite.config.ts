@@ -22,5 +22,6 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
+    reporters: ['default', ['json', { outputFile: '.test-reports/vitest.json' }]],
   },
 });

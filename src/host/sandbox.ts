@@ -16,7 +16,7 @@ import { resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type
  */
 const HARD_KILL_GRACE_MS = 500;
 /** How long an aborted run may take to stop by itself before the frame is removed. */
-const ABORT_GRACE_MS = 250;
+const ABORT_GRACE_MS = 400;
 
 /** Reports an exception thrown by a user callback without disturbing the run. */
 function reportCallbackError(error: unknown): void {
@@ -114,7 +114,7 @@ class SandboxImpl implements Sandbox {
   }
 
   private async runNow(code: string, options: ResolvedRunOptions): Promise<RunResult> {
-    const started = performance.now();
+    let started = performance.now();
     const finish = (r: Omit<RunResult, 'durationMs' | 'stateLost'>, stateLost: boolean): RunResult => {
       const result: RunResult = { ...r, stateLost: stateLost || this.stateLostSinceLastRun, durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
       this.stateLostSinceLastRun = false;
@@ -130,6 +130,8 @@ class SandboxImpl implements Sandbox {
     if (options.signal?.aborted) return finish(stopped('aborted', 'the run was aborted before it started'), false);
 
     const session = await this.ensureSession();
+    // The run's own time starts once its engine is ready (after any restart it had to wait for).
+    started = performance.now();
     const runSeq = ++this.runSeq;
     const streamed: Record<StreamName, string> = { stdout: '', stderr: '' };
     const deliver = (stream: StreamName, text: string) => {

@@ -75,7 +75,7 @@ export interface RunResult {
   error?: RunError;
   /** True when the engine had to be restarted and the guest's globals are gone. */
   stateLost: boolean;
-  /** Wall-clock time of the run as the host saw it, in milliseconds. */
+  /** Wall-clock time of the run as the host saw it, in milliseconds, from when its engine was ready. */
   durationMs: number;
   /** True when stdout, stderr, the value or its text hit a cap and was cut. */
   truncated?: boolean;

@@ -20,6 +20,8 @@ export function createWorkerApi(
 ): WorkerApi {
   let engine: Engine | undefined;
   let current: Cancellable | undefined;
+  // A cancel can overtake its run (both are messages); remember it until that run starts.
+  let cancelledBeforeStart = -1;
 
   const requireEngine = (): Engine => {
     if (!engine) throw new Error('the engine has not been started');
@@ -36,9 +38,10 @@ export function createWorkerApi(
     async run(request: RunRequest): Promise<WorkerRunResult> {
       const active = requireEngine();
       const output = new OutputSink(request.runSeq, request.maxOutputBytes, post);
-      let cancelled = false;
+      let cancelled = cancelledBeforeStart === request.runSeq;
       let onCancel!: () => void;
       const whenCancelled = new Promise<void>((resolve) => (onCancel = resolve));
+      if (cancelled) onCancel();
       current = {
         runSeq: request.runSeq,
         cancel: () => {
@@ -66,6 +69,7 @@ export function createWorkerApi(
 
     cancel(runSeq: number): void {
       if (current?.runSeq === runSeq) current.cancel();
+      else if (!current || runSeq > current.runSeq) cancelledBeforeStart = runSeq;
     },
 
     async reset(): Promise<void> {

@@ -1,6 +1,6 @@
 /** Starts the static servers of the three host setups and the canary for the whole browser run. */
 import type { Server } from 'node:http';
-import { startCanary, startStaticServer } from '../server/static-server.js';
+import { startCanary, startStaticServer } from '../server/static-server.mjs';
 import { PORTS } from './ports.js';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {

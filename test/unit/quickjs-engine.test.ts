@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRequest, WorkerRunResult } from '../../src/shared/protocol.js';
 import { createWorkerApi } from '../../src/worker/worker-api.js';
 
@@ -100,4 +100,20 @@ describe('limits', () => {
   });
 });
 
-afterAll(() => {});
+
+
+describe('cancel', () => {
+  it('a cancel that arrives before its run starts still stops that run', async () => {
+    const runSeq = seq + 1;
+    t.api.cancel(runSeq);
+    const r = await t.run('await new Promise((r) => setTimeout(r, 5000))', { timeoutMs: 10000 });
+    expect(r).toMatchObject({ runSeq, status: 'aborted' });
+  });
+  it('a cancel during a wait stops the run and keeps state', async () => {
+    await t.run('var keep = "yes"');
+    const running = t.run('await new Promise((r) => setTimeout(r, 5000))', { timeoutMs: 10000 });
+    setTimeout(() => t.api.cancel(seq), 50);
+    expect((await running).status).toBe('aborted');
+    expect((await t.run('keep')).value).toBe('yes');
+  });
+});

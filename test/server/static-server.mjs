@@ -3,21 +3,22 @@
  * user's server would send in each host setup, and a canary that records every request it gets.
  * Only loopback addresses are used.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// @ts-check
+import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The three host setups the browser suite runs under. */
-export type HostSetup = 'coi' | 'plain' | 'csp';
+/** @typedef {'coi' | 'plain' | 'csp'} HostSetup The three host setups the browser suite runs under. */
 
 /** The strict policy security-minded chat apps ship; no inline script, no eval, no wasm. */
 export const STRICT_HOST_CSP =
   "default-src 'self'; script-src 'self'; frame-src 'self'; worker-src 'self'; connect-src 'self'";
 
-const TYPES: Record<string, string> = {
+/** @type {Record<string, string>} */
+const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -29,13 +30,20 @@ const TYPES: Record<string, string> = {
 };
 
 /** URL prefixes mapped to folders. `/deep/path/to/lib/` proves the library works from any path. */
-const MOUNTS: Array<[string, string]> = [
+/** @type {Array<[string, string]>} */
+const MOUNTS = [
   ['/deep/path/to/lib/', 'dist/'],
   ['/', ''],
 ];
 
-function headersFor(setup: HostSetup, path: string, dest: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+/**
+ * @param {HostSetup} setup
+ * @param {string} path
+ * @param {string | undefined} dest
+ */
+function headersFor(setup, path, dest) {
+  /** @type {Record<string, string>} */
+  const headers = { 'Cache-Control': 'no-store' };
   if (setup === 'coi') {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
@@ -49,10 +57,15 @@ function headersFor(setup: HostSetup, path: string, dest: string | undefined): R
   return headers;
 }
 
-async function serveFile(setup: HostSetup, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * @param {HostSetup} setup
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
+async function serveFile(setup, req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = decodeURIComponent(url.pathname);
-  const mount = MOUNTS.find(([prefix]) => path.startsWith(prefix))!;
+  const mount = /** @type {[string, string]} */ (MOUNTS.find(([prefix]) => path.startsWith(prefix)));
   let file = normalize(join(ROOT, mount[1], path.slice(mount[0].length)));
   if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}.`)) {
     res.writeHead(403).end();
@@ -61,22 +74,31 @@ async function serveFile(setup: HostSetup, req: IncomingMessage, res: ServerResp
   try {
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
     const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headersFor(setup, file, req.headers['sec-fetch-dest'] as string | undefined) });
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headersFor(setup, file, /** @type {string | undefined} */ (req.headers['sec-fetch-dest'])) });
     res.end(body);
   } catch {
     res.writeHead(404, headersFor(setup, path, undefined)).end('not found');
   }
 }
 
-function listen(server: Server, port: number): Promise<Server> {
+/**
+ * @param {import('node:http').Server} server
+ * @param {number} port
+ * @returns {Promise<import('node:http').Server>}
+ */
+function listen(server, port) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
 }
 
-/** Serves the repository under one host setup. */
-export function startStaticServer(setup: HostSetup, port: number): Promise<Server> {
+/**
+ * Serves the repository under one host setup. Port 0 picks a free port.
+ * @param {HostSetup} setup
+ * @param {number} port
+ */
+export function startStaticServer(setup, port) {
   return listen(createServer((req, res) => void serveFile(setup, req, res)), port);
 }
 
@@ -85,8 +107,10 @@ export function startStaticServer(setup: HostSetup, port: number): Promise<Serve
  * runner's own `GET /__count`, and answers permissively (CORS *), so only the sandbox's own
  * policy can be what stops a request.
  */
-export function startCanary(port: number): Promise<Server> {
-  let hits: string[] = [];
+/** @param {number} port */
+export function startCanary(port) {
+  /** @type {string[]} */
+  let hits = [];
   const server = createServer((req, res) => {
     if (req.url === '/__count') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(hits));
