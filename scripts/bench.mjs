@@ -26,7 +26,7 @@ await build({
 
 const servers = { isolated: await startStaticServer('coi', 0), plain: await startStaticServer('plain', 0) };
 
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
 const results = {};
 for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plain', servers.plain]]) {
   const page = await browser.newPage();
