@@ -89,7 +89,7 @@ export function sandboxAssets(): Plugin {
       return { code: restored, map: null };
     },
     async generateBundle() {
-      const worker = await bundleIife('src/worker/main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), noWasmUrl()] });
+      const worker = await bundleIife('src/worker/javascript-main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), noWasmUrl()] });
       const frameScript = await bundleIife('src/frame/main.ts', 'aiSandboxFrame', { minify: true });
       const hash = `sha256-${createHash('sha256').update(frameScript).digest('base64')}`;
       const wasmPath = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');

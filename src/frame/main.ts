@@ -14,13 +14,13 @@ import {
 } from '../shared/protocol.js';
 
 function start(init: FrameInit): void {
-  const { control, rpc, wasm, workerSource } = init;
+  const { control, rpc, files, workerSource } = init;
   const send = (message: ControlToHost) => control.postMessage(message);
 
   // Shared memory exists only when the host page is cross-origin isolated and delegated that to
   // this frame (allow="cross-origin-isolated"). Without it the host stops runaway code by removing
   // the frame.
-  const interrupt = globalThis.crossOriginIsolated ? new SharedArrayBuffer(4) : undefined;
+  const interrupt = globalThis.crossOriginIsolated ? new SharedArrayBuffer(8) : undefined;
   const slot = interrupt ? new Int32Array(interrupt) : undefined;
 
   let worker: Worker;
@@ -39,13 +39,15 @@ function start(init: FrameInit): void {
   // The guest could post to its parent scope; nothing it says here is ever acted on.
   worker.addEventListener('message', () => {});
 
-  const workerInit: WorkerInit = { type: 'init', wasm, rpc, interrupt };
-  worker.postMessage(workerInit, [wasm, rpc]);
+  const workerInit: WorkerInit = { type: 'init', files, rpc, interrupt };
+  worker.postMessage(workerInit, [...Object.values(files), rpc]);
   // The worker's script is fetched asynchronously; give it time before freeing the URL.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 
   control.addEventListener('message', (event) => {
-    if (slot && isControlToFrame(event.data)) Atomics.store(slot, 0, event.data.runSeq);
+    if (!slot || !isControlToFrame(event.data)) return;
+    Atomics.store(slot, 0, event.data.runSeq); // QuickJS's interrupt handler compares this
+    Atomics.store(slot, 1, 2); // Pyodide's interrupt buffer: SIGINT
   });
   control.start();
   send({ type: 'frame-ready', sharedInterrupt: slot !== undefined });

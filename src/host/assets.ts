@@ -3,22 +3,65 @@
  * needed) and hands the bytes to the frame, so the frame's policy can forbid all network access.
  * Each set of assets is fetched once per page and shared by every sandbox and restart.
  */
+import type { EngineFiles } from '../shared/protocol.js';
 import { SandboxStartError } from '../shared/errors.js';
+import type { Language } from '../shared/types.js';
 
-/** The files a sandbox needs, ready to hand to a frame. Shared; never transfer `wasm` itself. */
+/** The files a sandbox needs, ready to hand to a frame. Shared: copy `files` before transferring. */
 export interface EngineAssets {
   frameUrl: string;
   workerSource: string;
-  wasm: ArrayBuffer;
+  files: EngineFiles;
 }
 
-/** URLs of the three assets. Written as literal `new URL(…, import.meta.url)` so bundlers copy them. */
-function defaultUrls(): [frame: URL, worker: URL, wasm: URL] {
-  return [
-    new URL('./frame.html', import.meta.url),
-    new URL('./worker.js', import.meta.url),
-    new URL('./quickjs.wasm', import.meta.url),
-  ];
+/** Where each language's files live, relative to the assets folder, by the name the worker asks for. */
+export interface Manifest {
+  frame: URL;
+  worker: URL;
+  files: Record<string, URL>;
+}
+
+/**
+ * Every URL is a literal `new URL('./…', import.meta.url)`, so bundlers see the pattern and copy
+ * the file into the app's build.
+ */
+export function defaultManifest(language: Language): Manifest {
+  const frame = new URL('./frame.html', import.meta.url);
+  if (language === 'python') {
+    return {
+      frame,
+      worker: new URL('./python-worker.js', import.meta.url),
+      files: {
+        'pyodide.asm.wasm': new URL('./pyodide/pyodide.asm.wasm', import.meta.url),
+        'python_stdlib.zip': new URL('./pyodide/python_stdlib.zip', import.meta.url),
+        'pyodide-lock.json': new URL('./pyodide/pyodide-lock.json', import.meta.url),
+      },
+    };
+  }
+  return { frame, worker: new URL('./worker.js', import.meta.url), files: { 'quickjs.wasm': new URL('./quickjs.wasm', import.meta.url) } };
+}
+
+/** The layout of the assets folder, the same one {@link defaultManifest} spells out for bundlers. */
+const LAYOUT: Record<Language, { worker: string; files: Record<string, string> }> = {
+  javascript: { worker: 'worker.js', files: { 'quickjs.wasm': 'quickjs.wasm' } },
+  python: {
+    worker: 'python-worker.js',
+    files: {
+      'pyodide.asm.wasm': 'pyodide/pyodide.asm.wasm',
+      'python_stdlib.zip': 'pyodide/python_stdlib.zip',
+      'pyodide-lock.json': 'pyodide/pyodide-lock.json',
+    },
+  },
+};
+
+/** A language's assets under a folder URL (ending in '/'). */
+export function manifestAt(base: URL, language: Language): Manifest {
+  const { worker, files } = LAYOUT[language];
+  return {
+    frame: new URL('frame.html', base),
+    worker: new URL(worker, base),
+    files: Object.fromEntries(Object.entries(files).map(([name, path]) => [name, new URL(path, base)])),
+  };
 }
 
 const cache = new Map<string, Promise<EngineAssets>>();
@@ -34,17 +77,21 @@ async function fetchOk(url: URL): Promise<Response> {
   return response;
 }
 
-/** Loads (once) the assets at `base`, or beside this module when `base` is undefined. */
-export function loadAssets(base: URL | undefined): Promise<EngineAssets> {
-  const [frame, worker, wasm] = base
-    ? [new URL('frame.html', base), new URL('worker.js', base), new URL('quickjs.wasm', base)]
-    : defaultUrls();
-  const key = `${frame.href} ${worker.href} ${wasm.href}`;
+/** Loads (once) a language's assets at `base`, or beside this module when `base` is undefined. */
+export function loadAssets(language: Language, base: URL | undefined): Promise<EngineAssets> {
+  const manifest = base ? manifestAt(base, language) : defaultManifest(language);
+  const key = `${language} ${manifest.worker.href}`;
   let assets = cache.get(key);
   if (!assets) {
-    assets = Promise.all([fetchOk(worker).then((r) => r.text()), fetchOk(wasm).then((r) => r.arrayBuffer())]).then(
-      ([workerSource, wasmBytes]) => ({ frameUrl: frame.href, workerSource, wasm: wasmBytes }),
-    );
+    const names = Object.keys(manifest.files);
+    assets = Promise.all([
+      fetchOk(manifest.worker).then((r) => r.text()),
+      ...names.map((name) => fetchOk(manifest.files[name]!).then((r) => r.arrayBuffer())),
+    ]).then(([workerSource, ...buffers]) => ({
+      frameUrl: manifest.frame.href,
+      workerSource: workerSource as string,
+      files: Object.fromEntries(names.map((name, i) => [name, buffers[i] as ArrayBuffer])),
+    }));
     cache.set(key, assets);
     // A failed load is retried by the next sandbox instead of being remembered.
     assets.catch(() => cache.delete(key));

@@ -116,18 +116,19 @@ export class FrameSession {
         } else reject(new SandboxStartError(`the sandbox worker failed to start: ${data.message}`));
       });
     });
-    const wasm = assets.wasm.slice(0);
+    // Copies: the page keeps its cached bytes for the next sandbox or restart.
+    const files = Object.fromEntries(Object.entries(assets.files).map(([name, bytes]) => [name, bytes.slice(0)]));
     const init: FrameInit = {
       protocol: PROTOCOL,
       type: 'init',
       workerSource: assets.workerSource,
-      wasm,
+      files,
       control: this.control.port2,
       rpc: this.rpc.port2,
     };
     // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
     // the message goes to this one window, and the frame accepts it only from its parent.
-    this.iframe.contentWindow?.postMessage(init, '*', [this.control.port2, this.rpc.port2, wasm]);
+    this.iframe.contentWindow?.postMessage(init, '*', [this.control.port2, this.rpc.port2, ...Object.values(files)]);
     return ready;
   }
 

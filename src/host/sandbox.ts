@@ -47,7 +47,7 @@ class SandboxImpl implements Sandbox {
   }
 
   private startSession(): Promise<FrameSession> {
-    const starting = loadAssets(this.options.assetsUrl)
+    const starting = loadAssets(this.language, this.options.assetsUrl)
       .then((assets) =>
         FrameSession.start(assets, {
           language: this.language,

@@ -19,20 +19,26 @@ export interface FrameInit {
   type: 'init';
   /** The worker bundle's source; the frame starts it from a blob: URL (classic worker). */
   workerSource: string;
-  /** The engine's WebAssembly bytes, transferred on to the worker. */
-  wasm: ArrayBuffer;
+  /** The engine's files (wasm, standard library…) by name, transferred on to the worker. */
+  files: EngineFiles;
   /** host ↔ frame: {@link ControlToFrame} in, {@link ControlToHost} out. */
   control: MessagePort;
   /** host ↔ worker: Comlink for {@link WorkerApi}, plus {@link OutputMessage} out. */
   rpc: MessagePort;
 }
 
+/** An engine's runtime files by name, e.g. `quickjs.wasm`. */
+export type EngineFiles = Record<string, ArrayBuffer>;
+
 /** Frame → worker, once. */
 export interface WorkerInit {
   type: 'init';
-  wasm: ArrayBuffer;
+  files: EngineFiles;
   rpc: MessagePort;
-  /** Present when the frame is cross-origin isolated: slot 0 holds the run number to interrupt. */
+  /**
+   * Present when the frame is cross-origin isolated. Int32 slot 0 holds the number of the run to
+   * stop; slot 1 is Pyodide's interrupt buffer (2 = SIGINT). The frame writes both on interrupt.
+   */
   interrupt?: SharedArrayBuffer;
 }
 
@@ -113,6 +119,10 @@ type Rec = Record<string, unknown>;
 const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null;
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+function isEngineFiles(v: unknown): v is EngineFiles {
+  return isRecord(v) && Object.values(v).every((file) => file instanceof ArrayBuffer);
+}
+
 /** Checks the frame's one init message. */
 export function isFrameInit(v: unknown): v is FrameInit {
   return (
@@ -120,7 +130,7 @@ export function isFrameInit(v: unknown): v is FrameInit {
     v.protocol === PROTOCOL &&
     v.type === 'init' &&
     typeof v.workerSource === 'string' &&
-    v.wasm instanceof ArrayBuffer &&
+    isEngineFiles(v.files) &&
     v.control instanceof MessagePort &&
     v.rpc instanceof MessagePort
   );
@@ -131,7 +141,7 @@ export function isWorkerInit(v: unknown): v is WorkerInit {
   return (
     isRecord(v) &&
     v.type === 'init' &&
-    v.wasm instanceof ArrayBuffer &&
+    isEngineFiles(v.files) &&
     v.rpc instanceof MessagePort &&
     (v.interrupt === undefined || v.interrupt instanceof SharedArrayBuffer)
   );

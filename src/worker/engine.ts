@@ -2,7 +2,7 @@
  * The seam between the worker's API and a language engine. One engine per worker; the worker API
  * serializes calls, so an engine never sees two runs at once.
  */
-import type { RunRequest, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineFiles, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
 import type { OutputSink } from './output-sink.js';
 
 /** What an engine gets for one run besides the request. */
@@ -24,8 +24,11 @@ export interface Engine {
 
 /** What every engine is started with. */
 export interface EngineInit {
-  wasm: ArrayBuffer;
+  files: EngineFiles;
   memoryLimitBytes: number;
-  /** Slot 0 holds the number of a run the host wants stopped (cross-origin isolated pages only). */
-  interrupt?: Int32Array;
+  /** See {@link WorkerInit.interrupt}: shared memory the frame writes to stop a run. */
+  interrupt?: SharedArrayBuffer;
 }
+
+/** Starts an engine; each worker bundle passes the one it carries. */
+export type EngineFactory = (init: EngineInit) => Promise<Engine>;

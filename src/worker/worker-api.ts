@@ -3,9 +3,9 @@
  * runs one at a time, and turns anything an engine throws into a result rather than a dead call.
  */
 import type { EngineConfig, OutputMessage, RunRequest, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
-import type { Engine, RunContext } from './engine.js';
+import type { EngineFiles } from '../shared/protocol.js';
+import type { Engine, EngineFactory, RunContext } from './engine.js';
 import { OutputSink } from './output-sink.js';
-import { QuickJsEngine } from './quickjs/quickjs-engine.js';
 
 interface Cancellable {
   runSeq: number;
@@ -14,8 +14,9 @@ interface Cancellable {
 
 /** Creates the API the worker exposes; `post` sends output messages on the rpc port. */
 export function createWorkerApi(
-  wasm: ArrayBuffer,
-  interrupt: Int32Array | undefined,
+  createEngine: EngineFactory,
+  files: EngineFiles,
+  interrupt: SharedArrayBuffer | undefined,
   post: (message: OutputMessage) => void,
 ): WorkerApi {
   let engine: Engine | undefined;
@@ -31,8 +32,7 @@ export function createWorkerApi(
   return {
     async start(config: EngineConfig): Promise<void> {
       if (engine) throw new Error('the engine was already started');
-      if (config.language !== 'javascript') throw new Error(`no engine for ${config.language}`);
-      engine = await QuickJsEngine.create({ wasm, memoryLimitBytes: config.memoryLimitBytes, interrupt });
+      engine = await createEngine({ files, memoryLimitBytes: config.memoryLimitBytes, interrupt });
     },
 
     async run(request: RunRequest): Promise<WorkerRunResult> {

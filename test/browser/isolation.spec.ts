@@ -144,7 +144,7 @@ test('the frame ignores a second init message, from anyone', async ({ host }) =>
     const { port1 } = new MessageChannel();
     const { port2 } = new MessageChannel();
     frame.contentWindow!.postMessage(
-      { protocol: 'ai-sandbox/1', type: 'init', workerSource: 'postMessage("forged")', wasm: new ArrayBuffer(8), control: port1, rpc: port2 },
+      { protocol: 'ai-sandbox/1', type: 'init', workerSource: 'postMessage("forged")', files: {}, control: port1, rpc: port2 },
       '*',
       [port1, port2],
     );

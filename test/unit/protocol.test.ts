@@ -4,11 +4,11 @@ import { isControlToFrame, isControlToHost, isFrameInit, isOutputMessage, isWork
 
 describe('message guards', () => {
   const { port1, port2 } = new MessageChannel();
-  const init = { protocol: PROTOCOL, type: 'init', workerSource: '', wasm: new ArrayBuffer(1), control: port1, rpc: port2 };
+  const init = { protocol: PROTOCOL, type: 'init', workerSource: '', files: { 'a.wasm': new ArrayBuffer(1) }, control: port1, rpc: port2 };
 
   it('accept the exact shapes', () => {
     expect(isFrameInit(init)).toBe(true);
-    expect(isWorkerInit({ type: 'init', wasm: new ArrayBuffer(1), rpc: port1 })).toBe(true);
+    expect(isWorkerInit({ type: 'init', files: {}, rpc: port1 })).toBe(true);
     expect(isControlToFrame({ type: 'interrupt', runSeq: 3 })).toBe(true);
     expect(isControlToHost({ type: 'worker-error', message: 'x' })).toBe(true);
     expect(isControlToHost({ type: 'frame-ready', sharedInterrupt: false })).toBe(true);
@@ -20,6 +20,7 @@ describe('message guards', () => {
     ['missing port', { ...init, rpc: undefined }],
     ['port-like object', { ...init, control: { postMessage() {} } }],
     ['string source type', { ...init, workerSource: 42 }],
+    ['a file that is not bytes', { ...init, files: { 'a.wasm': 'AGFzbQ==' } }],
     ['null', null],
     ['a string', 'init'],
   ])('refuse a frame init with %s', (_, value) => {

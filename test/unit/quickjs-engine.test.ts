@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRequest, WorkerRunResult } from '../../src/shared/protocol.js';
 import { createWorkerApi } from '../../src/worker/worker-api.js';
+import { QuickJsEngine } from '../../src/worker/quickjs/quickjs-engine.js';
 
 const require = createRequire(import.meta.url);
 let seq = 0;
@@ -14,7 +15,7 @@ let seq = 0;
 async function newApi(memoryLimitBytes = 64 * 1024 * 1024) {
   const wasm = (await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))).buffer as ArrayBuffer;
   const chunks: string[] = [];
-  const api = createWorkerApi(wasm, undefined, (m) => chunks.push(`${m.stream}:${m.text}`));
+  const api = createWorkerApi((init) => QuickJsEngine.create(init), { 'quickjs.wasm': wasm }, undefined, (m) => chunks.push(`${m.stream}:${m.text}`));
   await api.start({ language: 'javascript', memoryLimitBytes });
   const run = (code: string, over: Partial<RunRequest> = {}): Promise<WorkerRunResult> =>
     api.run({ runSeq: ++seq, code, timeoutMs: 2000, maxOutputBytes: 1 << 20, maxValueBytes: 1 << 20, ...over });

@@ -25,6 +25,9 @@ import { RUNTIME_FILE, USER_FILE } from '../../guest/describe-error.js';
 import type { Engine, EngineInit, RunContext } from '../engine.js';
 import { newHostBridgeHandle } from './host-functions.js';
 
+/** The engine file the host hands in (see host/assets.ts). */
+export const QUICKJS_WASM = 'quickjs.wasm';
+
 /** Global code with top-level await (QuickJS's JS_EVAL_FLAG_ASYNC; not in the typed flag list). */
 const EVAL_GLOBAL_ASYNC = 0 | (1 << 7);
 /**
@@ -69,12 +72,16 @@ export class QuickJsEngine implements Engine {
   private constructor(
     private readonly wasmModule: WebAssembly.Module,
     private readonly memoryLimitBytes: number,
+    /** Slot 0: the number of the run the host wants stopped. */
     private readonly interrupt: Int32Array | undefined,
   ) {}
 
   /** Compiles the wasm and boots a runtime with the guest runtime installed. */
   static async create(init: EngineInit): Promise<QuickJsEngine> {
-    const engine = new QuickJsEngine(await WebAssembly.compile(init.wasm), init.memoryLimitBytes, init.interrupt);
+    const wasm = init.files[QUICKJS_WASM];
+    if (!wasm) throw new Error(`${QUICKJS_WASM} was not handed to the worker`);
+    const slot = init.interrupt && new Int32Array(init.interrupt, 0, 1);
+    const engine = new QuickJsEngine(await WebAssembly.compile(wasm), init.memoryLimitBytes, slot);
     await engine.boot();
     return engine;
   }
