@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'vite';
@@ -30,7 +31,8 @@ async function bundleIife(entry: string, name: string, options: { minify: boolea
       target: 'es2022',
       sourcemap: false,
       lib: { entry: `${root}/${entry}`, formats: ['iife'], name, fileName: () => `${name}.js` },
-      rolldownOptions: { output: { codeSplitting: false } },
+      // Node-only branches of the engines' loaders import these; they never run in a browser.
+      rolldownOptions: { external: [/^node:/, 'ws'], output: { codeSplitting: false } },
     },
   });
   const results = Array.isArray(output) ? output : [output];
@@ -60,20 +62,27 @@ export function guestRuntime(): Plugin {
 }
 
 /**
- * The engine's loader locates its wasm with `new URL('emscripten-module.wasm', import.meta.url)`,
- * which Vite would inline into the worker as a 500 kB data URL. The worker is always handed the
- * compiled module instead, so the reference is made inert.
+ * The engines' loaders locate their files with `new URL('x.wasm', import.meta.url)`, which Vite
+ * would inline into the worker as a data URL (500 kB for QuickJS, 9.6 MB for Pyodide), and a
+ * classic worker has no `import.meta` at all. The worker is always handed the files, so every
+ * `import.meta.url` in the engines' code becomes a fixed URL that is never fetched.
  */
-function noWasmUrl(): Plugin {
+function inertEngineUrls(): Plugin {
   return {
-    name: 'ai-sandbox:no-wasm-url',
+    name: 'ai-sandbox:inert-engine-urls',
     enforce: 'pre',
     transform(code, id) {
-      if (!id.includes('quickjs-wasmfile-release-sync')) return undefined;
-      return code.replace(/new URL\(\s*["']emscripten-module\.wasm["']\s*,\s*import\.meta\.url\s*\)/g, '{ href: "emscripten-module.wasm" }').replace(/import\.meta\.url/g, 'undefined');
+      if (!/[\\/](@jitl[\\/]quickjs-wasmfile-release-sync|pyodide)[\\/]/.test(id)) return undefined;
+      const base = `"https://ai-sandbox.invalid/${basename(id)}"`;
+      return code
+        .replace(/new URL\(\s*(["'`])([\w.-]+\.wasm)\1\s*,\s*import\.meta\.url\s*\)/g, '{ href: "$2" }')
+        .replace(/import\.meta\.url/g, base);
     },
   };
 }
+
+/** The Pyodide files the Python worker is handed, copied to dist/pyodide/. */
+const PYODIDE_FILES = ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
 /** Emits worker.js, frame.html and quickjs.wasm next to the library entry. */
 export function sandboxAssets(): Plugin {
@@ -89,13 +98,18 @@ export function sandboxAssets(): Plugin {
       return { code: restored, map: null };
     },
     async generateBundle() {
-      const worker = await bundleIife('src/worker/javascript-main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), noWasmUrl()] });
+      const worker = await bundleIife('src/worker/javascript-main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), inertEngineUrls()] });
+      const pythonWorker = await bundleIife('src/worker/python-main.ts', 'aiSandboxPythonWorker', { minify: true, plugins: [inertEngineUrls()] });
       const frameScript = await bundleIife('src/frame/main.ts', 'aiSandboxFrame', { minify: true });
       const hash = `sha256-${createHash('sha256').update(frameScript).digest('base64')}`;
       const wasmPath = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
       this.emitFile({ type: 'asset', fileName: 'worker.js', source: worker });
       this.emitFile({ type: 'asset', fileName: 'frame.html', source: buildFrameHtml(frameScript, hash) });
       this.emitFile({ type: 'asset', fileName: 'quickjs.wasm', source: await readFile(wasmPath) });
+      this.emitFile({ type: 'asset', fileName: 'python-worker.js', source: pythonWorker });
+      for (const name of PYODIDE_FILES) {
+        this.emitFile({ type: 'asset', fileName: `pyodide/${name}`, source: await readFile(require.resolve(`pyodide/${name}`)) });
+      }
     },
   };
 }

@@ -3,3 +3,15 @@ declare module 'virtual:guest-runtime' {
   const source: string;
   export default source;
 }
+
+/** Python source files imported as text (Vite's `?raw`). */
+declare module '*.py?raw' {
+  const source: string;
+  export default source;
+}
+
+/** Pyodide's emscripten module factory; handed to loadPyodide so it never import()s it. */
+declare module 'pyodide/pyodide.asm.mjs' {
+  const createPyodideModule: (settings: object) => Promise<unknown>;
+  export default createPyodideModule;
+}

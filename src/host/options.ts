@@ -8,7 +8,8 @@ import type { Language, RunOptions, SandboxOptions } from '../shared/types.js';
 /** Defaults the README documents. */
 export const DEFAULTS = {
   timeoutMs: 30_000,
-  memoryLimitMB: 256,
+  /** QuickJS's heap limit for JavaScript; the whole interpreter's wasm memory for Python. */
+  memoryLimitMB: { javascript: 256, python: 512 },
   maxOutputBytes: 1024 * 1024,
   maxValueBytes: 1024 * 1024,
 } as const;
@@ -23,7 +24,7 @@ const LIMITS = {
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
 const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes']);
-const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes']);
+const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
 export interface ResolvedSandboxOptions {
@@ -39,6 +40,7 @@ export interface ResolvedSandboxOptions {
 /** Run options with every default filled in. */
 export interface ResolvedRunOptions {
   timeoutMs: number;
+  stdin: string | undefined;
   maxOutputBytes: number;
   signal: AbortSignal | undefined;
   onStdout: ((text: string) => void) | undefined;
@@ -101,7 +103,7 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
   return {
     language: o.language as Language,
     timeoutMs: number(where, 'timeoutMs', o.timeoutMs, DEFAULTS.timeoutMs, false),
-    memoryLimitMB: number(where, 'memoryLimitMB', o.memoryLimitMB, DEFAULTS.memoryLimitMB, false),
+    memoryLimitMB: number(where, 'memoryLimitMB', o.memoryLimitMB, DEFAULTS.memoryLimitMB[o.language as Language], false),
     assetsUrl: resolveAssetsUrl(o.assetsUrl),
     maxOutputBytes: number(where, 'maxOutputBytes', o.maxOutputBytes, DEFAULTS.maxOutputBytes, true),
     maxValueBytes: number(where, 'maxValueBytes', o.maxValueBytes, DEFAULTS.maxValueBytes, true),
@@ -118,15 +120,17 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 export function resolveRunOptions(options: unknown, defaults: ResolvedSandboxOptions): ResolvedRunOptions {
   const where = 'run';
   if (options === undefined) {
-    return { timeoutMs: defaults.timeoutMs, maxOutputBytes: defaults.maxOutputBytes, signal: undefined, onStdout: undefined, onStderr: undefined };
+    return { timeoutMs: defaults.timeoutMs, maxOutputBytes: defaults.maxOutputBytes, stdin: undefined, signal: undefined, onStdout: undefined, onStderr: undefined };
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
   checkKeys(where, options, RUN_KEYS);
   const o = options as Partial<Record<keyof RunOptions, unknown>>;
   if (o.signal !== undefined && !isAbortSignal(o.signal)) throw new TypeError(`${where}: signal must be an AbortSignal`);
+  if (o.stdin !== undefined && typeof o.stdin !== 'string') throw new TypeError(`${where}: stdin must be a string, got ${typeof o.stdin}`);
   return {
     timeoutMs: number(where, 'timeoutMs', o.timeoutMs, defaults.timeoutMs, false),
     maxOutputBytes: number(where, 'maxOutputBytes', o.maxOutputBytes, defaults.maxOutputBytes, true),
+    stdin: o.stdin as string | undefined,
     signal: o.signal as AbortSignal | undefined,
     onStdout: callback(where, 'onStdout', o.onStdout),
     onStderr: callback(where, 'onStderr', o.onStderr),

@@ -3,7 +3,7 @@
  * cooperating (hard deadline, abort, crash), and replaces the frame session whenever it had to be
  * killed. The main thread only ever waits on messages; it never blocks on the guest.
  */
-import { DisposedError, NotSupportedError, SandboxStartError } from '../shared/errors.js';
+import { DisposedError, SandboxStartError } from '../shared/errors.js';
 import type { RunRequest, StreamName, WorkerRunResult } from '../shared/protocol.js';
 import type { Language, RunOptions, RunResult, RunStatus, Sandbox, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
@@ -11,10 +11,15 @@ import { FrameSession, SessionEndedError, type EndReason } from './frame-session
 import { resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
 /**
- * How long past its deadline a run may take before the host removes the frame. The engine's own
- * interrupt normally answers within milliseconds; this covers code that never yields to it.
+ * How long past its deadline a run may take before the host removes the frame. An interrupt
+ * normally ends the run within milliseconds; this covers code that never yields to it.
  */
 const HARD_KILL_GRACE_MS = 500;
+/**
+ * Python without shared memory cannot be interrupted while busy; the worker's own timer only
+ * stops code that awaits. Busy code is stopped by removing the frame, so waiting longer is pointless.
+ */
+const UNINTERRUPTIBLE_GRACE_MS = 100;
 /** How long an aborted run may take to stop by itself before the frame is removed. */
 const ABORT_GRACE_MS = 400;
 
@@ -151,6 +156,7 @@ class SandboxImpl implements Sandbox {
     const request: RunRequest = {
       runSeq,
       code,
+      stdin: options.stdin,
       timeoutMs: options.timeoutMs,
       maxOutputBytes: options.maxOutputBytes,
       maxValueBytes: this.options.maxValueBytes,
@@ -169,20 +175,27 @@ class SandboxImpl implements Sandbox {
             : { kind: 'stop', status: 'aborted', message: 'the sandbox was stopped' };
         },
       ),
-      new Promise<Ending>((resolve) =>
-        timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${options.timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }), options.timeoutMs + HARD_KILL_GRACE_MS)),
-      ),
+      new Promise<Ending>((resolve) => {
+        // JavaScript stops itself at the deadline (QuickJS's interrupt handler); Python needs to be
+        // interrupted from outside, which only a cross-origin isolated frame can do while it is busy.
+        const selfTimed = this.language === 'javascript';
+        if (!selfTimed && session.sharedInterrupt) timers.push(setTimeout(() => session.interrupt(runSeq), options.timeoutMs));
+        const grace = selfTimed || session.sharedInterrupt ? HARD_KILL_GRACE_MS : UNINTERRUPTIBLE_GRACE_MS;
+        timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${options.timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }), options.timeoutMs + grace));
+      }),
       new Promise<Ending>((resolve) => {
         const onDispose = () => resolve({ kind: 'stop', status: 'aborted', message: 'the sandbox was disposed' });
         this.disposedSignal.signal.addEventListener('abort', onDispose, { once: true });
         cleanups.push(() => this.disposedSignal.signal.removeEventListener('abort', onDispose));
       }),
     ];
+    let abortRequested = false;
     const { signal } = options;
     if (signal) {
       endings.push(
         new Promise<Ending>((resolve) => {
           const onAbort = () => {
+            abortRequested = true;
             session.interrupt(runSeq);
             timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }), ABORT_GRACE_MS));
           };
@@ -202,8 +215,14 @@ class SandboxImpl implements Sandbox {
       // Output normally arrives before the result on the same port; deliver any rest in order.
       deliver('stdout', result.stdout.slice(streamed.stdout.length));
       deliver('stderr', result.stderr.slice(streamed.stderr.length));
-      const { runSeq: _seq, stateLost, ...rest } = result;
-      return finish(rest, Boolean(stateLost));
+      const { runSeq: _seq, stateLost, engineDead, ...rest } = result;
+      // The engine only knows it was stopped; the host knows whether that was the clock or the caller.
+      if (rest.status === 'timeout' || rest.status === 'aborted') {
+        const status = abortRequested ? 'aborted' : 'timeout';
+        if (status !== rest.status) Object.assign(rest, stopped(status, status === 'aborted' ? 'the run was aborted' : 'the run passed its time limit and was stopped', rest));
+      }
+      if (engineDead) this.retire(session);
+      return finish(rest, Boolean(stateLost || engineDead));
     }
     // The worker did not answer: end it. The replacement starts in the background.
     this.retire(session);
@@ -244,9 +263,8 @@ class SandboxImpl implements Sandbox {
  * Starts a sandbox: a hidden sandboxed iframe with a worker running the engine. Resolves once it
  * can run code. The caller owns the sandbox and must `dispose()` it (or `await using` it).
  *
- * Rejects with `TypeError`/`RangeError` for bad options, `NotSupportedError` for a language this
- * version cannot run yet, and `SandboxStartError` when the assets cannot be loaded or the frame
- * does not start (the message says which URL and why).
+ * Rejects with `TypeError`/`RangeError` for bad options, and `SandboxStartError` when the assets
+ * cannot be loaded or the frame does not start (the message says which URL and why).
  *
  * @example
  * const sandbox = await createSandbox({ language: 'javascript', timeoutMs: 5000 });
@@ -256,9 +274,6 @@ class SandboxImpl implements Sandbox {
  */
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const resolved = resolveSandboxOptions(options);
-  if (resolved.language === 'python') {
-    throw new NotSupportedError('language "python" is not supported yet; use "javascript"');
-  }
   if (typeof document === 'undefined') {
     throw new SandboxStartError('ai-sandbox runs in a browser page: no document here');
   }

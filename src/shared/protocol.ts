@@ -83,6 +83,8 @@ export interface RunRequest {
   /** Increases with every run of a sandbox; ties output and interrupts to the run. */
   runSeq: number;
   code: string;
+  /** Text that Python's input() reads line by line; EOFError when it runs out. */
+  stdin?: string;
   timeoutMs: number;
   maxOutputBytes: number;
   maxValueBytes: number;
@@ -100,6 +102,8 @@ export interface WorkerRunResult {
   truncated?: boolean;
   /** The worker dropped all guest state to recover (e.g. after running out of memory). */
   stateLost?: boolean;
+  /** The engine cannot run again; the host must replace the frame. */
+  engineDead?: boolean;
 }
 
 /** The only API the worker exposes over Comlink. Nothing on the host side is ever exposed. */
@@ -190,12 +194,13 @@ function readRunError(v: unknown): RunError | undefined | null {
  */
 export function readWorkerRunResult(v: unknown): WorkerRunResult | null {
   if (!isRecord(v)) return null;
-  const { runSeq, status, stdout, stderr, text, truncated, stateLost } = v;
+  const { runSeq, status, stdout, stderr, text, truncated, stateLost, engineDead } = v;
   if (!isCount(runSeq) || typeof status !== 'string' || !STATUSES.has(status)) return null;
   if (typeof stdout !== 'string' || typeof stderr !== 'string') return null;
   if (text !== undefined && typeof text !== 'string') return null;
   if (truncated !== undefined && typeof truncated !== 'boolean') return null;
   if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
+  if (engineDead !== undefined && typeof engineDead !== 'boolean') return null;
   const error = readRunError(v.error);
   if (error === null) return null;
   const out: WorkerRunResult = { runSeq, status: status as RunStatus, stdout, stderr };
@@ -204,5 +209,6 @@ export function readWorkerRunResult(v: unknown): WorkerRunResult | null {
   if (error) out.error = error;
   if (truncated) out.truncated = true;
   if (stateLost) out.stateLost = true;
+  if (engineDead) out.engineDead = true;
   return out;
 }

@@ -12,7 +12,10 @@ export interface SandboxOptions {
   language: Language;
   /** Default wall-clock limit of one run, in milliseconds. Default 30000. */
   timeoutMs?: number;
-  /** Memory the guest may use, in MiB. Default 256. */
+  /**
+   * Memory the guest may use, in MiB. JavaScript: QuickJS's heap, default 256. Python: the whole
+   * interpreter's wasm memory (about 40 MB of it is Python itself), default 512.
+   */
   memoryLimitMB?: number;
   /**
    * Where `frame.html`, `worker.js` and `quickjs.wasm` are served. Default: beside the module
@@ -38,6 +41,8 @@ export interface RunOptions {
   onStderr?(text: string): void;
   /** Overrides the sandbox's `maxOutputBytes` for this run. */
   maxOutputBytes?: number;
+  /** Python: what `input()` reads, line by line; `EOFError` when it runs out. Ignored by JavaScript. */
+  stdin?: string;
 }
 
 /**

@@ -1,0 +1,146 @@
+/**
+ * Python in Pyodide. The interpreter loads from the bytes the host handed in (see asset-fetch.ts),
+ * under a cap on the wasm memory's growth; runner.py evaluates each cell like a notebook and
+ * describes its value and errors as plain JSON.
+ *
+ * Stopping: Pyodide polls an interrupt buffer while Python runs. The frame writes SIGINT into the
+ * shared one when the host asks (cross-origin isolated pages); the worker writes it itself at the
+ * deadline or on cancel, which takes effect whenever Python is awaiting. Code that swallows the
+ * interrupt or sits in one long C call is stopped by the host removing the frame.
+ */
+import { loadPyodide, type PyodideAPI } from 'pyodide';
+import createPyodideModule from 'pyodide/pyodide.asm.mjs';
+import runnerSource from './runner.py?raw';
+import type { RunRequest } from '../../shared/protocol.js';
+import type { RunError } from '../../shared/types.js';
+import type { Engine, EngineInit, RunContext } from '../engine.js';
+import { withAssetFetch } from './asset-fetch.js';
+import { capWasmMemory } from './memory-cap.js';
+
+/** A URL that never resolves on the network; Pyodide's asset requests to it are answered locally. */
+const INDEX_URL = 'https://ai-sandbox.invalid/pyodide/';
+const SIGINT = 2;
+
+type Outcome = Awaited<ReturnType<Engine['run']>>;
+interface RunnerResult {
+  status: 'ok' | 'error' | 'memory' | 'interrupted';
+  v?: unknown;
+  t?: string;
+  x?: true;
+  error?: RunError;
+}
+interface PySession {
+  run(code: string, maxValueBytes: number): Promise<string>;
+  reset(): void;
+}
+
+/** Streams one of Python's output streams to whatever run is current, decoding UTF-8 across writes. */
+class StreamRelay {
+  private decoder = new TextDecoder();
+  target: ((text: string) => void) | undefined;
+  write = (bytes: Uint8Array): number => {
+    const text = this.decoder.decode(bytes, { stream: true });
+    if (text) this.target?.(text);
+    return bytes.length;
+  };
+  end(): void {
+    const rest = this.decoder.decode();
+    if (rest) this.target?.(rest);
+    this.decoder = new TextDecoder();
+  }
+}
+
+/** A loaded interpreter with the runner installed. Owned by the worker. */
+export class PyodideEngine implements Engine {
+  private readonly stdout = new StreamRelay();
+  private readonly stderr = new StreamRelay();
+  private stdinLines: string[] = [];
+
+  private constructor(
+    private readonly pyodide: PyodideAPI,
+    private readonly session: PySession,
+    private readonly interruptBuffer: Int32Array,
+    /** Shared slot 0: the number of the run the host wants stopped (isolated pages only). */
+    private readonly stopSlot: Int32Array | undefined,
+  ) {
+    pyodide.setStdout({ write: this.stdout.write, isatty: false });
+    pyodide.setStderr({ write: this.stderr.write, isatty: false });
+    pyodide.setStdin({ stdin: () => this.stdinLines.shift() ?? null });
+    pyodide.setInterruptBuffer(interruptBuffer);
+  }
+
+  /** Loads Pyodide from the handed-in files and installs the runner. */
+  static async create(init: EngineInit): Promise<PyodideEngine> {
+    capWasmMemory(init.memoryLimitBytes);
+    const lock = init.files['pyodide-lock.json'];
+    if (!lock) throw new Error('pyodide-lock.json was not handed to the worker');
+    const pyodide = await withAssetFetch(INDEX_URL, init.files, () =>
+      loadPyodide({
+        indexURL: INDEX_URL,
+        lockFileContents: new TextDecoder().decode(lock),
+        // Hands over the module factory instead of letting Pyodide import() it from the network.
+        createPyodideModule,
+        env: { HOME: '/home/user' },
+        stdout: () => {},
+        stderr: () => {},
+      } as Parameters<typeof loadPyodide>[0]),
+    );
+    pyodide.FS.chdir('/home/user');
+    const module = pyodide.runPython(`
+import types, sys
+_runner = types.ModuleType("_ai_sandbox")
+exec(${JSON.stringify(runnerSource)}, _runner.__dict__)
+sys.modules["_ai_sandbox"] = _runner
+_runner.session
+`) as PySession;
+    const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : new Int32Array(1);
+    const stopSlot = init.interrupt ? new Int32Array(init.interrupt, 0, 1) : undefined;
+    return new PyodideEngine(pyodide, module, interruptBuffer, stopSlot);
+  }
+
+  async run(request: RunRequest, context: RunContext): Promise<Outcome> {
+    Atomics.store(this.interruptBuffer, 0, 0);
+    this.stdinLines = (request.stdin ?? '').split(/(?<=\n)/).filter((l) => l !== '');
+    this.stdout.target = (t) => context.output.write('stdout', t);
+    this.stderr.target = (t) => context.output.write('stderr', t);
+    const deadline = performance.now() + request.timeoutMs;
+    // Effective while Python awaits; busy code is interrupted by the frame or stopped by the host.
+    const timer = setTimeout(() => Atomics.store(this.interruptBuffer, 0, SIGINT), request.timeoutMs);
+    void context.whenCancelled.then(() => Atomics.store(this.interruptBuffer, 0, SIGINT));
+    let json: string;
+    try {
+      json = await this.session.run(request.code, request.maxValueBytes);
+    } catch (error) {
+      // Not a Python exception (those come back as results): the interpreter itself failed, e.g.
+      // the browser's stack ran out inside it. It cannot be trusted again.
+      const message = error instanceof Error ? error.message : String(error);
+      return { status: 'crashed', engineDead: true, error: { name: 'EngineError', message: `the Python engine failed: ${message.slice(0, 500)}` } };
+    } finally {
+      clearTimeout(timer);
+      this.stdout.end();
+      this.stderr.end();
+      this.stdout.target = this.stderr.target = undefined;
+    }
+    const result = JSON.parse(json) as RunnerResult;
+    if (result.status === 'interrupted') {
+      const aborted = context.cancelled || (this.stopSlot !== undefined && Atomics.load(this.stopSlot, 0) === request.runSeq);
+      return aborted && performance.now() < deadline
+        ? { status: 'aborted', error: { name: 'AbortError', message: 'the run was aborted' } }
+        : { status: 'timeout', error: { name: 'TimeoutError', message: 'the run passed its time limit and was stopped' } };
+    }
+    const outcome: Outcome = { status: result.status };
+    if (result.v !== undefined) outcome.value = result.v;
+    if (result.t !== undefined) outcome.text = result.t;
+    if (result.x) outcome.truncated = true;
+    if (result.error) outcome.error = result.error;
+    return outcome;
+  }
+
+  async reset(): Promise<void> {
+    this.session.reset();
+  }
+
+  dispose(): void {
+    // The interpreter goes with the worker.
+  }
+}

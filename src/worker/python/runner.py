@@ -1,0 +1,194 @@
+"""The sandbox's side of each Python run, installed in the interpreter before any user code.
+
+It evaluates a cell the way a notebook does (top-level await, the last expression is the value),
+keeps the guest's globals in one namespace that reset() replaces, and describes values and errors
+as plain JSON within the caps, so nothing larger than the caps ever leaves the interpreter.
+"""
+
+import json
+import linecache
+import math
+import sys
+import traceback
+
+from pyodide.code import eval_code_async
+
+USER_FILE = "main.py"
+MAX_DEPTH = 64
+MAX_STACK_LINES = 40
+MAX_STACK_CHARS = 4000
+MAX_MESSAGE_CHARS = 4000
+SAFE_INT = 2**53
+
+
+class _OverBudget(Exception):
+    pass
+
+
+class _Budget:
+    def __init__(self, left):
+        self.left = left
+
+    def spend(self, n):
+        self.left -= n
+        if self.left < 0:
+            raise _OverBudget()
+
+
+def _plain(value, seen, budget, depth):
+    """Plain JSON data for None, bool, int, float, str, list, tuple and str-keyed dict, deeply.
+
+    Integers past JavaScript's safe range become decimal strings, so no digit is lost; a value
+    without a plain form inside a container becomes its repr().
+    """
+    if value is None or isinstance(value, bool):
+        budget.spend(5)
+        return value
+    if isinstance(value, int):
+        budget.spend(24)
+        return value if -SAFE_INT < value < SAFE_INT else str(value)
+    if isinstance(value, float):
+        budget.spend(24)
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        budget.spend(len(value) + 2)
+        return value
+    if depth >= MAX_DEPTH:
+        raise _OverBudget()
+    if isinstance(value, (list, tuple, dict)):
+        if id(value) in seen:
+            return "[Circular]"
+        seen.add(id(value))
+        try:
+            budget.spend(2)
+            if isinstance(value, dict):
+                if all(isinstance(k, str) for k in value):
+                    out = {}
+                    for k, v in value.items():
+                        budget.spend(len(k) + 4)
+                        out[k] = _plain(v, seen, budget, depth + 1)
+                    return out
+            else:
+                return [_plain(v, seen, budget, depth + 1) for v in value]
+        finally:
+            seen.discard(id(value))
+    text = _safe_repr(value)
+    budget.spend(len(text) + 2)
+    return text
+
+
+def _has_plain_form(value):
+    if value is None or isinstance(value, (bool, int, float, str, list, tuple)):
+        return True
+    return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+
+
+def _safe_repr(value):
+    try:
+        return repr(value)
+    except BaseException as error:  # a broken __repr__ must not break the run's result
+        return f"<{type(value).__name__} object (repr failed: {type(error).__name__})>"
+
+
+def _cut(text, max_bytes):
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= max_bytes:
+        return text, False
+    return data[:max_bytes].decode("utf-8", "ignore"), True
+
+
+def describe(value, max_bytes):
+    """The value's envelope: v (plain data), t (repr), x (something was cut)."""
+    out = {}
+    if value is None:
+        return out
+    text, cut = _cut(_safe_repr(value), max_bytes)
+    out["t"] = text
+    if cut:
+        out["x"] = True
+    if _has_plain_form(value):
+        try:
+            plain = _plain(value, set(), _Budget(max_bytes), 0)
+            encoded = json.dumps(plain, ensure_ascii=False, allow_nan=False)
+            if len(encoded.encode("utf-8", "surrogatepass")) <= max_bytes:
+                out["v"] = plain
+            else:
+                out["x"] = True
+        except (_OverBudget, RecursionError, ValueError):
+            out["x"] = True
+    return out
+
+
+def _user_frames(tb):
+    """The traceback's frames from the user's code onward, without the sandbox's own."""
+    frames = traceback.extract_tb(tb)
+    for i, frame in enumerate(frames):
+        if frame.filename == USER_FILE:
+            return frames[i:]
+    return [f for f in frames if "/_pyodide/" not in f.filename and "/pyodide/" not in f.filename]
+
+
+def describe_error(error):
+    """A RunError: class name, message, a traceback without Pyodide's frames, the user's line."""
+    name = type(error).__name__
+    message = str(error)
+    frames = _user_frames(error.__traceback__)
+    line = None
+    for frame in frames:
+        if frame.filename == USER_FILE:
+            line = frame.lineno
+    if isinstance(error, SyntaxError) and error.filename == USER_FILE:
+        line = error.lineno
+        message = error.msg
+    lines = traceback.format_list(frames)
+    tail = traceback.format_exception_only(type(error), error)
+    text_lines = (["Traceback (most recent call last):\n"] + lines if lines else []) + tail
+    stack = "".join(text_lines).rstrip("\n")
+    stack_lines = stack.split("\n")
+    if len(stack_lines) > MAX_STACK_LINES:
+        keep = MAX_STACK_LINES // 2
+        skipped = len(stack_lines) - 2 * keep
+        stack_lines = stack_lines[:keep] + [f"  ... {skipped} more lines"] + stack_lines[-keep:]
+    stack = "\n".join(stack_lines)[:MAX_STACK_CHARS]
+    result = {"name": name, "message": message[:MAX_MESSAGE_CHARS], "stack": stack}
+    if line is not None:
+        result["line"] = line
+    return result
+
+
+class Session:
+    """One guest namespace. reset() gives fresh globals; imported modules stay loaded."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+
+    async def run(self, code, max_value_bytes):
+        """Runs one cell; returns the outcome as JSON (status, value envelope or error)."""
+        linecache.cache[USER_FILE] = (len(code), None, code.splitlines(True), USER_FILE)
+        sys.stdout.flush()
+        try:
+            value = await eval_code_async(code, self.namespace, filename=USER_FILE)
+        except SystemExit as error:
+            if error.code in (None, 0):
+                return json.dumps({"status": "ok"})
+            return json.dumps({"status": "error", "error": describe_error(error)})
+        except KeyboardInterrupt:
+            return json.dumps({"status": "interrupted"})
+        except MemoryError as error:
+            return json.dumps({"status": "memory", "error": describe_error(error)})
+        except BaseException as error:
+            return json.dumps({"status": "error", "error": describe_error(error)})
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        try:
+            envelope = describe(value, max_value_bytes)
+        except MemoryError as error:
+            return json.dumps({"status": "memory", "error": describe_error(error)})
+        return json.dumps({"status": "ok", **envelope}, ensure_ascii=False)
+
+
+session = Session()
