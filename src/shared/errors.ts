@@ -4,7 +4,7 @@
  */
 
 /** What went wrong, as a stable string a caller can switch on. */
-export type SandboxErrorCode = 'DISPOSED' | 'START_FAILED' | 'NOT_SUPPORTED';
+export type SandboxErrorCode = 'DISPOSED' | 'START_FAILED';
 
 /** Base class of every error this library throws on purpose (besides `TypeError`/`RangeError`). */
 export class SandboxError extends Error {
@@ -33,13 +33,5 @@ export class SandboxStartError extends SandboxError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('START_FAILED', message, options);
     this.name = 'SandboxStartError';
-  }
-}
-
-/** The requested feature is not available in this version. */
-export class NotSupportedError extends SandboxError {
-  constructor(message: string) {
-    super('NOT_SUPPORTED', message);
-    this.name = 'NotSupportedError';
   }
 }

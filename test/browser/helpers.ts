@@ -54,6 +54,26 @@ export async function canaryHits(): Promise<string[]> {
   return (await res.json()) as string[];
 }
 
+/**
+ * One host page shared by the tests of a serial describe block, for engines that are slow to start
+ * (Python takes seconds). Call in the block's body; use `host()` in tests.
+ */
+export function sharedHost(setup: (page: Page) => Promise<void>): () => Page {
+  let page: Page | undefined;
+  base.beforeAll(async ({ browser }, info) => {
+    page = await browser.newPage({ baseURL: info.project.use.baseURL });
+    await openHost(page);
+    await setup(page);
+  });
+  base.afterAll(async () => {
+    await page?.close();
+  });
+  return () => {
+    if (!page) throw new Error('sharedHost: used outside its describe block');
+    return page;
+  };
+}
+
 /** A test with a fresh host page that has the library loaded. */
 export const test = base.extend<{ host: Page }>({
   host: async ({ page }, use) => {

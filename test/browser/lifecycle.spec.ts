@@ -120,16 +120,6 @@ test.describe('misuse', () => {
     expect(await host.locator('iframe').count()).toBe(0);
   });
 
-  test('python is refused clearly until it is supported', async ({ host }) => {
-    const error = await host.evaluate(() =>
-      window.lib.createSandbox({ language: 'python' }).then(
-        () => 'created',
-        (e: Error) => `${e.name}:${e instanceof window.lib.NotSupportedError}:${e.message}`,
-      ),
-    );
-    expect(error).toMatch(/^NotSupportedError:true:.*python.*not supported yet/);
-  });
-
   test('run() with a non-string or bad options throws TypeError', async ({ host }) => {
     await createIn(host, 'a');
     const errors = await host.evaluate(async () => {

@@ -7,12 +7,13 @@ describe('resolveSandboxOptions', () => {
     expect(resolveSandboxOptions({ language: 'javascript' })).toEqual({
       language: 'javascript',
       timeoutMs: DEFAULTS.timeoutMs,
-      memoryLimitMB: DEFAULTS.memoryLimitMB,
+      memoryLimitMB: 256,
       assetsUrl: undefined,
       maxOutputBytes: 1024 * 1024,
       maxValueBytes: 1024 * 1024,
     });
-    expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: 256 });
+    expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
+    expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);
   });
 
   it.each([

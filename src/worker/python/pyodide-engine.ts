@@ -3,10 +3,10 @@
  * under a cap on the wasm memory's growth; runner.py evaluates each cell like a notebook and
  * describes its value and errors as plain JSON.
  *
- * Stopping: Pyodide polls an interrupt buffer while Python runs. The frame writes SIGINT into the
- * shared one when the host asks (cross-origin isolated pages); the worker writes it itself at the
- * deadline or on cancel, which takes effect whenever Python is awaiting. Code that swallows the
- * interrupt or sits in one long C call is stopped by the host removing the frame.
+ * Stopping: Pyodide polls an interrupt buffer while Python runs; the frame writes SIGINT into the
+ * shared one when the host asks (cross-origin isolated pages). A cell that is awaiting is cancelled
+ * at its await, by the worker's own timer or the host's cancel. Code that swallows the interrupt
+ * or sits in one long C call is stopped by the host removing the frame.
  */
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
@@ -19,7 +19,6 @@ import { capWasmMemory } from './memory-cap.js';
 
 /** A URL that never resolves on the network; Pyodide's asset requests to it are answered locally. */
 const INDEX_URL = 'https://ai-sandbox.invalid/pyodide/';
-const SIGINT = 2;
 
 type Outcome = Awaited<ReturnType<Engine['run']>>;
 interface RunnerResult {
@@ -31,6 +30,7 @@ interface RunnerResult {
 }
 interface PySession {
   run(code: string, maxValueBytes: number): Promise<string>;
+  cancel(): void;
   reset(): void;
 }
 
@@ -104,9 +104,13 @@ _runner.session
     this.stdout.target = (t) => context.output.write('stdout', t);
     this.stderr.target = (t) => context.output.write('stderr', t);
     const deadline = performance.now() + request.timeoutMs;
-    // Effective while Python awaits; busy code is interrupted by the frame or stopped by the host.
-    const timer = setTimeout(() => Atomics.store(this.interruptBuffer, 0, SIGINT), request.timeoutMs);
-    void context.whenCancelled.then(() => Atomics.store(this.interruptBuffer, 0, SIGINT));
+    // The worker's own timer and the host's cancel can only act while Python awaits (the worker is
+    // busy otherwise): they cancel the awaiting cell. They never write SIGINT, which could land
+    // after the cell returned and break Pyodide's event loop while it hands back the result. Busy
+    // code is interrupted through the shared buffer by the frame, or stopped by the host.
+    const timer = setTimeout(() => this.session.cancel(), request.timeoutMs);
+    let running = true;
+    void context.whenCancelled.then(() => running && this.session.cancel());
     let json: string;
     try {
       json = await this.session.run(request.code, request.maxValueBytes);
@@ -116,6 +120,7 @@ _runner.session
       const message = error instanceof Error ? error.message : String(error);
       return { status: 'crashed', engineDead: true, error: { name: 'EngineError', message: `the Python engine failed: ${message.slice(0, 500)}` } };
     } finally {
+      running = false;
       clearTimeout(timer);
       this.stdout.end();
       this.stderr.end();

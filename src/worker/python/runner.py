@@ -5,6 +5,7 @@ keeps the guest's globals in one namespace that reset() replaces, and describes 
 as plain JSON within the caps, so nothing larger than the caps ever leaves the interpreter.
 """
 
+import asyncio
 import json
 import linecache
 import math
@@ -160,6 +161,7 @@ class Session:
     """One guest namespace. reset() gives fresh globals; imported modules stay loaded."""
 
     def __init__(self):
+        self.task = None
         self.reset()
 
     def reset(self):
@@ -169,8 +171,14 @@ class Session:
         """Runs one cell; returns the outcome as JSON (status, value envelope or error)."""
         linecache.cache[USER_FILE] = (len(code), None, code.splitlines(True), USER_FILE)
         sys.stdout.flush()
+        # The task Pyodide drives this call in; cancel() cancels it at its current await. (Wrapping
+        # the cell in a task of its own would not do: asyncio re-raises KeyboardInterrupt out of a
+        # task's step, past this handler.)
+        self.task = asyncio.current_task()
         try:
             value = await eval_code_async(code, self.namespace, filename=USER_FILE)
+        except asyncio.CancelledError:
+            return json.dumps({"status": "interrupted"})
         except SystemExit as error:
             if error.code in (None, 0):
                 return json.dumps({"status": "ok"})
@@ -182,6 +190,7 @@ class Session:
         except BaseException as error:
             return json.dumps({"status": "error", "error": describe_error(error)})
         finally:
+            self.task = None
             sys.stdout.flush()
             sys.stderr.flush()
         try:
@@ -189,6 +198,11 @@ class Session:
         except MemoryError as error:
             return json.dumps({"status": "memory", "error": describe_error(error)})
         return json.dumps({"status": "ok", **envelope}, ensure_ascii=False)
+
+    def cancel(self):
+        """Stops a cell that is awaiting (the interrupt buffer only acts while Python runs)."""
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
 
 
 session = Session()

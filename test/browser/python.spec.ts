@@ -1,0 +1,210 @@
+/**
+ * Python in Pyodide across the real boundary. Pyodide takes seconds to start, so each block shares
+ * one page and one sandbox and runs its tests in order.
+ */
+import { expect, runIn, sharedHost, test } from './helpers.js';
+
+const createPython = (options: Record<string, unknown> = {}) => async (page: import('@playwright/test').Page) => {
+  await page.evaluate(async (options) => {
+    window.sandboxes.py = await window.lib.createSandbox({ language: 'python', ...options } as never);
+  }, options);
+};
+
+test.describe('python results', () => {
+  test.describe.configure({ mode: 'serial' });
+  const host = sharedHost(createPython());
+  const run = (code: string, options: Record<string, unknown> = {}) => runIn(host(), 'py', code, options);
+
+  test('the last expression is the value, as plain data, with repr() as text', async () => {
+    expect(await run('xs = [1, 2, 3]\n{"total": sum(xs), "pair": (1, "a"), "none": None, "ok": True}')).toMatchObject({
+      status: 'ok',
+      value: { total: 6, pair: [1, 'a'], none: null, ok: true },
+      text: "{'total': 6, 'pair': (1, 'a'), 'none': None, 'ok': True}",
+    });
+  });
+
+  test('integers past 2**53 keep every digit', async () => {
+    const r = await run('2**64 + 1');
+    expect(r).toMatchObject({ value: '18446744073709551617', text: '18446744073709551617' });
+    expect((await run('[2**53 - 1, -(2**60)]')).value).toEqual([9007199254740991, '-1152921504606846976']);
+  });
+
+  test('None and statements leave no value; other objects keep their repr', async () => {
+    const none = await run('x = None\nx');
+    expect(none.status).toBe('ok');
+    expect('value' in none || 'text' in none).toBe(false);
+    const date = await run('import datetime\ndatetime.date(2024, 5, 17)');
+    expect(date).toMatchObject({ status: 'ok', text: 'datetime.date(2024, 5, 17)' });
+    expect('value' in date).toBe(false);
+    expect((await run('[datetime.date(2024, 5, 17), float("nan")]')).value).toEqual(['datetime.date(2024, 5, 17)', null]);
+  });
+
+  test('print goes to stdout, sys.stderr to stderr', async () => {
+    const r = await run('import sys\nprint("hello", 42)\nprint("oops", file=sys.stderr)\nprint("é€")');
+    expect(r).toMatchObject({ status: 'ok', stdout: 'hello 42\né€\n', stderr: 'oops\n' });
+  });
+
+  test('output streams while the code runs, also while Python blocks', async () => {
+    const seen = await host().evaluate(async () => {
+      const events: Array<{ text: string; at: number }> = [];
+      const t0 = performance.now();
+      const promise = window.sandboxes.py!.run(
+        'import time, sys\nfor i in range(3):\n    print("tick", i, flush=True)\n    time.sleep(0.3)\nprint("err", file=sys.stderr)',
+        { onStdout: (text) => events.push({ text, at: performance.now() - t0 }), onStderr: (text) => events.push({ text: `E:${text}`, at: performance.now() - t0 }) },
+      );
+      const result = await promise;
+      return { events, total: performance.now() - t0, stdout: result.stdout };
+    });
+    expect(seen.events.map((e) => e.text).join('')).toBe('tick 0\ntick 1\ntick 2\nE:err\n');
+    expect(seen.stdout).toBe('tick 0\ntick 1\ntick 2\n');
+    // The first line arrived well before the run ended (it sleeps 0.9 s after printing it).
+    expect(seen.events[0]!.at).toBeLessThan(seen.total - 400);
+  });
+
+  test('a traceback names the exception, its line, and shows only the user frames', async () => {
+    const r = await run('def parse(s):\n    return int(s)\n\nparse("x1")');
+    expect(r.status).toBe('error');
+    expect(r.error).toMatchObject({ name: 'ValueError', line: 2 });
+    expect(r.error!.message).toContain("invalid literal for int() with base 10: 'x1'");
+    expect(r.error!.stack).toContain('File "main.py", line 4, in <module>');
+    expect(r.error!.stack).toContain('File "main.py", line 2, in parse');
+    expect(r.error!.stack).not.toMatch(/_pyodide|pyodide\/|_ai_sandbox/);
+  });
+
+  test('a syntax error gives its line', async () => {
+    const r = await run('x = 1\nif x == 1\n    pass');
+    expect(r).toMatchObject({ status: 'error', error: { name: 'SyntaxError', line: 2 } });
+  });
+
+  test('top-level await works', async () => {
+    expect(await run('import asyncio\nawait asyncio.sleep(0.05)\n"done"')).toMatchObject({ status: 'ok', value: 'done' });
+  });
+
+  test('globals persist until reset()', async () => {
+    await run('counter = 41\ndef bump():\n    global counter\n    counter += 1\n    return counter');
+    expect((await run('bump()')).value).toBe(42);
+    await host().evaluate(() => window.sandboxes.py!.reset());
+    expect((await run('"counter" in globals()')).value).toBe(false);
+  });
+
+  test('input() reads the stdin option line by line, then raises EOFError', async () => {
+    const r = await run('a = input("name? ")\nb = input()\n[a, b]', { stdin: 'Ann\nBob\n' });
+    expect(r).toMatchObject({ status: 'ok', value: ['Ann', 'Bob'] });
+    const eof = await run('input()', { stdin: '' });
+    expect(eof).toMatchObject({ status: 'error', error: { name: 'EOFError' } });
+  });
+
+  test('the standard library works offline', async () => {
+    const r = await run(`
+import json, re, math, datetime, decimal, statistics, collections, fractions, itertools, functools, textwrap, csv, io
+rows = list(csv.reader(io.StringIO("a,b\\n1,2\\n")))
+[
+  json.loads('{"k": [1]}')["k"][0],
+  re.findall(r"\\d+", "a1b22")[1],
+  math.isqrt(99),
+  datetime.date(2024, 1, 31).isoformat(),
+  str(decimal.Decimal("0.1") + decimal.Decimal("0.2")),
+  statistics.median([3, 1, 2]),
+  collections.Counter("aab").most_common(1)[0][0],
+  str(fractions.Fraction(1, 3) * 3),
+  list(itertools.accumulate([1, 2, 3]))[-1],
+  functools.reduce(lambda a, b: a * b, [1, 2, 3, 4]),
+  rows[1],
+]`);
+    expect(r).toMatchObject({ status: 'ok', value: [1, '22', 9, '2024-01-31', '0.3', 2, 'a', '1', 6, 24, ['1', '2']] });
+  });
+
+  test('output and values are capped', async () => {
+    const r = await run('for i in range(200000):\n    print("line", i)\n"x" * 5_000_000', { maxOutputBytes: 5000 });
+    expect(r).toMatchObject({ status: 'ok', truncated: true });
+    expect(new TextEncoder().encode(r.stdout).length).toBeLessThanOrEqual(5000);
+    expect(r.value).toBeUndefined();
+    expect(new TextEncoder().encode(r.text!).length).toBeLessThanOrEqual(1024 * 1024);
+  });
+});
+
+test.describe('python limits', () => {
+  test.describe.configure({ mode: 'serial' });
+  const host = sharedHost(createPython({ memoryLimitMB: 256 }));
+  const run = (code: string, options: Record<string, unknown> = {}) => runIn(host(), 'py', code, options);
+
+  test('an infinite loop times out: interrupted when isolated (state kept), else the engine is replaced', async ({}, info) => {
+    await run('kept = "yes"');
+    const r = await run('while True:\n    pass', { timeoutMs: 300 });
+    expect(r.status).toBe('timeout');
+    expect(r.durationMs).toBeLessThan(5000);
+    const isolated = info.project.name === 'coi';
+    expect(r.stateLost).toBe(!isolated);
+    const after = await run('globals().get("kept", "gone")');
+    expect(after.value).toBe(isolated ? 'yes' : 'gone');
+  });
+
+  test('a loop that swallows KeyboardInterrupt is still stopped', async () => {
+    const r = await run('while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
+    expect(r.durationMs).toBeLessThan(5000);
+    expect((await run('1 + 1')).value).toBe(2);
+  });
+
+  test('replacing the SIGINT handler does not help', async () => {
+    const r = await run('import signal\nsignal.signal(signal.SIGINT, lambda *a: None)\nwhile True:\n    pass', { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
+    expect((await run('1 + 1')).value).toBe(2);
+  });
+
+  test('switching the interrupt buffer off through pyodide_js does not help', async () => {
+    const r = await run('import pyodide_js\npyodide_js.setInterruptBuffer(None)\nwhile True:\n    pass', { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
+    expect((await run('1 + 1')).value).toBe(2);
+  });
+
+  test('a huge power is interrupted when isolated (CPython checks signals in it), else stopped', async ({}, info) => {
+    const r = await run('7 ** (10 ** 8)', { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timeout', stateLost: info.project.name !== 'coi' });
+    expect(r.durationMs).toBeLessThan(5000);
+    expect((await run('1 + 1')).value).toBe(2);
+  });
+
+  test('one long C call that never checks for signals is stopped by replacing the engine', async () => {
+    const r = await run('sum(range(10 ** 12))', { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
+    expect(r.durationMs).toBeLessThan(5000);
+    expect((await run('1 + 1')).value).toBe(2);
+  });
+
+  test('an allocation past the memory limit raises MemoryError, and the interpreter keeps working', async () => {
+    await run('kept = [1, 2, 3]');
+    const r = await run('big = bytearray(400 * 1024 * 1024)');
+    expect(r).toMatchObject({ status: 'memory', stateLost: false, error: { name: 'MemoryError', line: 1 } });
+    expect((await run('sum(kept)')).value).toBe(6);
+  });
+
+  test('growing a list of 10 MB chunks ends with status memory', async () => {
+    const r = await run('chunks = []\nwhile True:\n    chunks.append(bytearray(10 * 1024 * 1024))', { timeoutMs: 20000 });
+    expect(r.status).toBe('memory');
+    expect((await run('chunks.clear()\nlen(chunks)')).value).toBe(0);
+  });
+
+  test('unbounded recursion is a RecursionError', async () => {
+    const r = await run('def down(n):\n    return down(n + 1)\ndown(0)');
+    expect(r).toMatchObject({ status: 'error', error: { name: 'RecursionError' } });
+    expect(r.error!.stack!.split('\n').length).toBeLessThanOrEqual(41);
+  });
+
+  test('recursion past the browser stack with a raised limit is survived', async () => {
+    const r = await run('import sys\nsys.setrecursionlimit(10**6)\ndef down(n):\n    return down(n + 1)\ndown(0)', { timeoutMs: 20000 });
+    expect(['error', 'crashed']).toContain(r.status);
+    expect((await run('1 + 1')).value).toBe(2);
+  });
+
+  test('aborting a run that awaits stops it and keeps state', async () => {
+    await run('kept2 = 5');
+    const r = await host().evaluate(() => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 200);
+      return window.sandboxes.py!.run('import asyncio\nawait asyncio.sleep(30)', { signal: controller.signal });
+    });
+    expect(r).toMatchObject({ status: 'aborted', stateLost: false });
+    expect((await run('kept2')).value).toBe(5);
+  });
+});
