@@ -55,7 +55,8 @@ describe('resolveRunOptions', () => {
     [{ onStderr: 1 }, TypeError, /onStderr must be a function/],
     [{ signal: {} }, TypeError, /signal must be an AbortSignal/],
     [{ timeoutMs: -5 }, RangeError, /timeoutMs/],
-    [{ stdin: '' }, TypeError, /unknown option "stdin"/],
+    [{ retries: 2 }, TypeError, /unknown option "retries"/],
+    [{ stdin: 5 }, TypeError, /stdin must be a string/],
   ])('%j throws', (options, type, message) => {
     expect(() => resolveRunOptions(options, sandbox)).toThrow(type);
     expect(() => resolveRunOptions(options, sandbox)).toThrow(message);
