@@ -7,11 +7,14 @@ import * as Comlink from 'comlink';
 import { SandboxStartError } from '../shared/errors.js';
 import {
   isControlToHost,
+  isFsResult,
   isOutputMessage,
   PROTOCOL,
   readWorkerRunResult,
   type EngineConfig,
   type FrameInit,
+  type FsRequest,
+  type FsResult,
   type OutputMessage,
   type RunRequest,
   type WorkerApi,
@@ -140,6 +143,14 @@ export class FrameSession {
       this.end({ kind: 'crashed', message: 'the worker sent a malformed result' });
       throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed result' });
     }
+    return result;
+  }
+
+  /** One file operation; rejects with {@link SessionEndedError} if the session ends first. */
+  async fs(request: FsRequest): Promise<FsResult> {
+    const message = request.op === 'writeFile' ? Comlink.transfer(request, [request.data.buffer]) : request;
+    const result: unknown = await this.whileAlive<unknown>(this.remote.fs(message));
+    if (!isFsResult(result)) throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed file result' });
     return result;
   }
 

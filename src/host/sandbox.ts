@@ -5,9 +5,10 @@
  */
 import { DisposedError, SandboxStartError } from '../shared/errors.js';
 import type { RunRequest, StreamName, WorkerRunResult } from '../shared/protocol.js';
-import type { Language, RunOptions, RunResult, RunStatus, Sandbox, SandboxOptions } from '../shared/types.js';
+import type { Language, RunOptions, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
+import { createSandboxFs } from './sandbox-fs.js';
 import { resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
 /**
@@ -33,6 +34,7 @@ function reportCallbackError(error: unknown): void {
 
 class SandboxImpl implements Sandbox {
   readonly language: Language;
+  readonly fs: SandboxFileSystem;
   private session: FrameSession | undefined;
   private starting: Promise<FrameSession> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -44,6 +46,13 @@ class SandboxImpl implements Sandbox {
 
   constructor(private readonly options: ResolvedSandboxOptions) {
     this.language = options.language;
+    this.fs = createSandboxFs({
+      language: this.language,
+      withSession: (task) => {
+        if (this.disposed) return Promise.reject(new DisposedError());
+        return this.enqueue(async () => task(await this.ensureSession()));
+      },
+    });
   }
 
   /** Starts the first session; used by {@link createSandbox}. */

@@ -4,7 +4,7 @@
  */
 
 /** What went wrong, as a stable string a caller can switch on. */
-export type SandboxErrorCode = 'DISPOSED' | 'START_FAILED';
+export type SandboxErrorCode = 'DISPOSED' | 'START_FAILED' | 'NOT_SUPPORTED' | 'FILE_ERROR';
 
 /** Base class of every error this library throws on purpose (besides `TypeError`/`RangeError`). */
 export class SandboxError extends Error {
@@ -33,5 +33,24 @@ export class SandboxStartError extends SandboxError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('START_FAILED', message, options);
     this.name = 'SandboxStartError';
+  }
+}
+
+/** The requested feature does not exist for this sandbox's language. */
+export class NotSupportedError extends SandboxError {
+  constructor(message: string) {
+    super('NOT_SUPPORTED', message);
+    this.name = 'NotSupportedError';
+  }
+}
+
+/** A file operation in the guest's file system failed; `errno` names the reason (e.g. `ENOENT`). */
+export class SandboxFileError extends SandboxError {
+  /** The POSIX error name, e.g. `ENOENT` (no such file) or `EISDIR` (is a folder). */
+  readonly errno: string;
+  constructor(errno: string, message: string) {
+    super('FILE_ERROR', message);
+    this.errno = errno;
+    this.name = 'SandboxFileError';
   }
 }

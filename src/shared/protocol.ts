@@ -115,6 +115,27 @@ export interface WorkerApi {
   cancel(runSeq: number): void;
   /** Fresh globals, same engine. */
   reset(): Promise<void>;
+  /** One file operation in the guest's file system. */
+  fs(request: FsRequest): Promise<FsResult>;
+}
+
+/** A file operation, as the host sends it. `data` only for `writeFile`. */
+export type FsRequest =
+  | { op: 'writeFile'; path: string; data: Uint8Array }
+  | { op: 'readFile' | 'readdir' | 'remove'; path: string };
+
+/** A file operation's outcome: data for reads, or the POSIX error name and a message. */
+export type FsResult =
+  | { ok: true; data?: Uint8Array | string[] }
+  | { ok: false; errno: string; message: string };
+
+/** Checks a file operation's outcome from the worker. */
+export function isFsResult(v: unknown): v is FsResult {
+  if (!isRecord(v)) return false;
+  if (v.ok === true) {
+    return v.data === undefined || v.data instanceof Uint8Array || (Array.isArray(v.data) && v.data.every((n) => typeof n === 'string'));
+  }
+  return v.ok === false && typeof v.errno === 'string' && typeof v.message === 'string';
 }
 
 // ---- guards -------------------------------------------------------------------------------

@@ -87,6 +87,23 @@ export interface RunResult {
 }
 
 /**
+ * Files in the guest's in-memory file system. Relative paths are resolved against the guest's
+ * home folder (`/home/user`), which is also its working directory. Failures reject with
+ * `SandboxFileError`, whose `errno` says why (`ENOENT`, `EISDIR`, …). Files do not survive a
+ * restart of the engine (see `RunResult.stateLost`).
+ */
+export interface SandboxFileSystem {
+  /** Writes a file (UTF-8 for strings), creating missing parent folders. */
+  writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  /** The file's bytes. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** The names in a folder, sorted, without `.` and `..`. */
+  readdir(path: string): Promise<string[]>;
+  /** Removes a file, or a folder with everything in it. */
+  remove(path: string): Promise<void>;
+}
+
+/**
  * One isolated engine. Owned by whoever called {@link createSandbox}: call `dispose()` (or use
  * `await using`) when done, or the iframe and worker stay alive.
  */
@@ -101,6 +118,11 @@ export interface Sandbox {
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /** Drops every global the guest defined; the engine stays loaded. Waits for queued runs. */
   reset(): Promise<void>;
+  /**
+   * The guest's in-memory file system (Python only; JavaScript guests have none, and every call
+   * rejects with `NotSupportedError`). Calls wait for queued runs, like `run()`.
+   */
+  readonly fs: SandboxFileSystem;
   /** Removes the iframe and worker. Idempotent. Pending runs end with status `aborted`. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;

@@ -2,7 +2,7 @@
  * The seam between the worker's API and a language engine. One engine per worker; the worker API
  * serializes calls, so an engine never sees two runs at once.
  */
-import type { EngineFiles, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineFiles, FsRequest, FsResult, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
 import type { OutputSink } from './output-sink.js';
 
 /** What an engine gets for one run besides the request. */
@@ -19,6 +19,8 @@ export interface Engine {
   run(request: RunRequest, context: RunContext): Promise<Omit<WorkerRunResult, 'runSeq' | 'stdout' | 'stderr'>>;
   /** Fresh globals, same engine. */
   reset(): Promise<void>;
+  /** The guest's file system, for engines that have one. */
+  fs?(request: FsRequest): FsResult;
   dispose(): void;
 }
 

@@ -2,7 +2,8 @@
  * The worker's side of the RPC: the only object exposed over Comlink. It owns the engine, keeps
  * runs one at a time, and turns anything an engine throws into a result rather than a dead call.
  */
-import type { EngineConfig, OutputMessage, RunRequest, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineConfig, FsRequest, FsResult, OutputMessage, RunRequest, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
+import * as Comlink from 'comlink';
 import type { EngineFiles } from '../shared/protocol.js';
 import type { Engine, EngineFactory, RunContext } from './engine.js';
 import { OutputSink } from './output-sink.js';
@@ -74,6 +75,14 @@ export function createWorkerApi(
 
     async reset(): Promise<void> {
       await requireEngine().reset();
+    },
+
+    async fs(request: FsRequest): Promise<FsResult> {
+      const active = requireEngine();
+      if (!active.fs) return { ok: false, errno: 'ENOSYS', message: 'this engine has no file system' };
+      const result = active.fs(request);
+      // Hand read bytes over without a copy.
+      return result.ok && result.data instanceof Uint8Array ? Comlink.transfer(result, [result.data.buffer]) : result;
     },
   };
 }

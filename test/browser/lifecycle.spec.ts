@@ -141,6 +141,17 @@ test.describe('misuse', () => {
     expect((await runIn(host, 'a', '"still fine"')).value).toBe('still fine');
   });
 
+  test('the JavaScript sandbox has no file system and says so by name', async ({ host }) => {
+    await createIn(host, 'a');
+    const error = await host.evaluate(() =>
+      window.sandboxes.a!.fs.readdir('.').then(
+        () => 'resolved',
+        (e: Error) => `${e.name}:${e instanceof window.lib.NotSupportedError}:${e.message}`,
+      ),
+    );
+    expect(error).toMatch(/^NotSupportedError:true:.*no file system/);
+  });
+
   test('missing assets fail start-up with SandboxStartError naming the URL, and leave nothing behind', async ({ host }) => {
     const error = await host.evaluate(() =>
       window.lib.createSandbox({ language: 'javascript', assetsUrl: '/no/such/folder/' }).then(

@@ -114,6 +114,55 @@ rows = list(csv.reader(io.StringIO("a,b\\n1,2\\n")))
     expect(r).toMatchObject({ status: 'ok', value: [1, '22', 9, '2024-01-31', '0.3', 2, 'a', '1', 6, 24, ['1', '2']] });
   });
 
+  test('files go in and out: the host writes a CSV, the guest reads it and writes a result', async () => {
+    const r = await host().evaluate(async () => {
+      const sb = window.sandboxes.py!;
+      await sb.fs.writeFile('data/sales.csv', 'region,amount\nnorth,10\nsouth,32\n');
+      const run = await sb.run(`
+import csv, os, json
+with open("data/sales.csv") as f:
+    rows = list(csv.DictReader(f))
+total = sum(int(r["amount"]) for r in rows)
+os.makedirs("out", exist_ok=True)
+with open("out/summary.json", "w") as f:
+    json.dump({"total": total}, f)
+[os.getcwd(), total]`);
+      const summary = new TextDecoder().decode(await sb.fs.readFile('/home/user/out/summary.json'));
+      const listing = await sb.fs.readdir('.');
+      await sb.fs.writeFile('bin.dat', new Uint8Array([0, 255, 7]));
+      const bytes = Array.from(await sb.fs.readFile('bin.dat'));
+      await sb.fs.remove('out');
+      const after = await sb.fs.readdir('/home/user');
+      return { run, summary, listing, bytes, after };
+    });
+    expect(r.run).toMatchObject({ status: 'ok', value: ['/home/user', 42] });
+    expect(JSON.parse(r.summary)).toEqual({ total: 42 });
+    expect(r.listing).toEqual(['data', 'out']);
+    expect(r.bytes).toEqual([0, 255, 7]);
+    expect(r.after).toEqual(['bin.dat', 'data']);
+  });
+
+  test('bad file operations fail with a named error that says why', async () => {
+    const errors = await host().evaluate(async () => {
+      const sb = window.sandboxes.py!;
+      const out: string[] = [];
+      for (const call of [() => sb.fs.readFile('missing.txt'), () => sb.fs.readFile('.'), () => sb.fs.readdir('nope'), () => sb.fs.readFile(42 as never), () => sb.fs.writeFile('x', {} as never)]) {
+        try {
+          await call();
+          out.push('resolved');
+        } catch (e) {
+          out.push(`${(e as Error).name}:${(e as { errno?: string }).errno ?? ''}:${(e as Error).message}`);
+        }
+      }
+      return out;
+    });
+    expect(errors[0]).toMatch(/^SandboxFileError:ENOENT:readFile \/home\/user\/missing.txt: no such file/);
+    expect(errors[1]).toMatch(/^SandboxFileError:EISDIR:/);
+    expect(errors[2]).toMatch(/^SandboxFileError:ENOENT:/);
+    expect(errors[3]).toMatch(/^TypeError::fs.readFile: path must be a string/);
+    expect(errors[4]).toMatch(/^TypeError::fs.writeFile: data must be a string or Uint8Array/);
+  });
+
   test('output and values are capped', async () => {
     const r = await run('for i in range(200000):\n    print("line", i)\n"x" * 5_000_000', { maxOutputBytes: 5000 });
     expect(r).toMatchObject({ status: 'ok', truncated: true });

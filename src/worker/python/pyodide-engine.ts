@@ -11,10 +11,11 @@
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
 import runnerSource from './runner.py?raw';
-import type { RunRequest } from '../../shared/protocol.js';
+import type { FsRequest, FsResult, RunRequest } from '../../shared/protocol.js';
 import type { RunError } from '../../shared/types.js';
 import type { Engine, EngineInit, RunContext } from '../engine.js';
 import { withAssetFetch } from './asset-fetch.js';
+import { guestFs, HOME } from './guest-fs.js';
 import { capWasmMemory } from './memory-cap.js';
 
 /** A URL that never resolves on the network; Pyodide's asset requests to it are answered locally. */
@@ -80,12 +81,12 @@ export class PyodideEngine implements Engine {
         lockFileContents: new TextDecoder().decode(lock),
         // Hands over the module factory instead of letting Pyodide import() it from the network.
         createPyodideModule,
-        env: { HOME: '/home/user' },
+        env: { HOME },
         stdout: () => {},
         stderr: () => {},
       } as Parameters<typeof loadPyodide>[0]),
     );
-    pyodide.FS.chdir('/home/user');
+    pyodide.FS.chdir(HOME);
     const module = pyodide.runPython(`
 import types, sys
 _runner = types.ModuleType("_ai_sandbox")
@@ -143,6 +144,10 @@ _runner.session
 
   async reset(): Promise<void> {
     this.session.reset();
+  }
+
+  fs(request: FsRequest): FsResult {
+    return guestFs(this.pyodide, request);
   }
 
   dispose(): void {
