@@ -5,7 +5,7 @@
  */
 import { DisposedError, SandboxStartError } from '../shared/errors.js';
 import type { RunRequest, StreamName, WorkerRunResult } from '../shared/protocol.js';
-import type { Language, RunOptions, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
+import type { Language, RunOptions, RunOutput, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { createSandboxFs } from './sandbox-fs.js';
@@ -134,10 +134,11 @@ class SandboxImpl implements Sandbox {
       this.stateLostSinceLastRun = false;
       return result;
     };
-    const stopped = (status: RunStatus, message: string, out = { stdout: '', stderr: '' }) => ({
+    const stopped = (status: RunStatus, message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }) => ({
       status,
       stdout: out.stdout,
       stderr: out.stderr,
+      outputs: out.outputs ?? [],
       error: { name: status === 'aborted' ? 'AbortError' : status === 'timeout' ? 'TimeoutError' : 'CrashError', message },
     });
     if (this.disposed) return finish(stopped('aborted', 'the sandbox was disposed'), false);

@@ -8,7 +8,7 @@
  *   host ◀──control port──▶ frame      interrupts in, worker failures out
  *   host ◀──rpc port──▶ worker         Comlink calls to WorkerApi, plus Output messages out
  */
-import type { Language, RunError, RunStatus } from './types.js';
+import type { Language, RunError, RunOutput, RunStatus } from './types.js';
 
 /** Tags the first message so a stray postMessage from elsewhere on the page is never mistaken for it. */
 export const PROTOCOL = 'ai-sandbox/1';
@@ -98,6 +98,7 @@ export interface WorkerRunResult {
   text?: string;
   stdout: string;
   stderr: string;
+  outputs: RunOutput[];
   error?: RunError;
   truncated?: boolean;
   /** The worker dropped all guest state to recover (e.g. after running out of memory). */
@@ -209,6 +210,16 @@ function readRunError(v: unknown): RunError | undefined | null {
   return error;
 }
 
+function readOutputs(v: unknown): RunOutput[] | null {
+  if (!Array.isArray(v)) return null;
+  const out: RunOutput[] = [];
+  for (const item of v) {
+    if (!isRecord(item) || typeof item.mime !== 'string' || typeof item.data !== 'string') return null;
+    out.push({ mime: item.mime, data: item.data });
+  }
+  return out;
+}
+
 /**
  * Validates a run result from the worker and copies it field by field into a fresh object, so no
  * unexpected key (`__proto__` included) or type reaches the caller. Returns null if malformed.
@@ -223,8 +234,9 @@ export function readWorkerRunResult(v: unknown): WorkerRunResult | null {
   if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
   if (engineDead !== undefined && typeof engineDead !== 'boolean') return null;
   const error = readRunError(v.error);
-  if (error === null) return null;
-  const out: WorkerRunResult = { runSeq, status: status as RunStatus, stdout, stderr };
+  const outputs = readOutputs(v.outputs);
+  if (error === null || outputs === null) return null;
+  const out: WorkerRunResult = { runSeq, status: status as RunStatus, stdout, stderr, outputs };
   if ('value' in v && v.value !== undefined) out.value = v.value;
   if (text !== undefined) out.text = text;
   if (error) out.error = error;

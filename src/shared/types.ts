@@ -67,6 +67,17 @@ export interface RunError {
   line?: number;
 }
 
+/**
+ * A rich output of a run, e.g. a chart: Python's `display(obj)`, the last expression's
+ * `_repr_png_`/`_repr_svg_`/`_repr_html_`/`_repr_markdown_`/`_repr_latex_`/`_repr_json_` (the
+ * richest one an object offers), or an open matplotlib figure. `data` is base64 for images.
+ * Render `text/html` only in a sandboxed frame of your own: it is guest-written markup.
+ */
+export interface RunOutput {
+  mime: string;
+  data: string;
+}
+
 /** The outcome of one run. Guest failures are results like this one, never thrown. */
 export interface RunResult {
   status: RunStatus;
@@ -76,6 +87,8 @@ export interface RunResult {
   text?: string;
   stdout: string;
   stderr: string;
+  /** Rich outputs in the order they were made (always empty for JavaScript). */
+  outputs: RunOutput[];
   /** Present when `status` is not `ok`. */
   error?: RunError;
   /** True when the engine had to be restarted and the guest's globals are gone. */

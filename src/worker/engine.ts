@@ -14,9 +14,12 @@ export interface RunContext {
   readonly whenCancelled: Promise<void>;
 }
 
+/** What an engine reports of a run; the worker API adds the run number and the output. */
+export type EngineOutcome = Omit<WorkerRunResult, 'runSeq' | 'stdout' | 'stderr' | 'outputs'> & { outputs?: WorkerRunResult['outputs'] };
+
 /** A loaded language engine. Owned by the worker; `dispose()` frees its memory. */
 export interface Engine {
-  run(request: RunRequest, context: RunContext): Promise<Omit<WorkerRunResult, 'runSeq' | 'stdout' | 'stderr'>>;
+  run(request: RunRequest, context: RunContext): Promise<EngineOutcome>;
   /** Fresh globals, same engine. */
   reset(): Promise<void>;
   /** The guest's file system, for engines that have one. */

@@ -60,7 +60,13 @@ export function createWorkerApi(
       try {
         const outcome = await active.run(request, context);
         output.flush();
-        const result: WorkerRunResult = { runSeq: request.runSeq, ...outcome, stdout: output.text.stdout, stderr: output.text.stderr };
+        const result: WorkerRunResult = {
+          runSeq: request.runSeq,
+          ...outcome,
+          stdout: output.text.stdout,
+          stderr: output.text.stderr,
+          outputs: outcome.outputs ?? [],
+        };
         if (output.truncated) result.truncated = true;
         return result;
       } finally {

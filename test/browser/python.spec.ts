@@ -163,6 +163,47 @@ with open("out/summary.json", "w") as f:
     expect(errors[4]).toMatch(/^TypeError::fs.writeFile: data must be a string or Uint8Array/);
   });
 
+  test('display() and the _repr_*_ protocol give rich outputs, in order', async () => {
+    const r = await run(`
+class Chart:
+    def _repr_svg_(self):
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
+    def _repr_html_(self):
+        return "<b>not chosen: svg is richer</b>"
+
+class Table:
+    def _repr_html_(self):
+        return "<table><tr><td>1</td></tr></table>"
+
+class Pixel:
+    def _repr_png_(self):
+        return bytes([137, 80, 78, 71])
+
+class Note:
+    def _repr_markdown_(self):
+        return "**bold**", {"meta": 1}
+
+class Data:
+    def _repr_json_(self):
+        return {"a": [1, 2]}
+
+display(Chart(), Table())
+display(Pixel(), Note(), Data(), {"plain": True})
+Table()`);
+    expect(r.status).toBe('ok');
+    expect(r.outputs).toEqual([
+      { mime: 'image/svg+xml', data: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>' },
+      { mime: 'text/html', data: '<table><tr><td>1</td></tr></table>' },
+      { mime: 'image/png', data: 'iVBORw==' },
+      { mime: 'text/markdown', data: '**bold**' },
+      { mime: 'application/json', data: '{"a": [1, 2]}' },
+      { mime: 'text/plain', data: "{'plain': True}" },
+      { mime: 'text/html', data: '<table><tr><td>1</td></tr></table>' },
+    ]);
+    expect(r.text).toMatch(/<__main__.Table object at/);
+    expect((await run('1 + 1')).outputs).toEqual([]);
+  });
+
   test('output and values are capped', async () => {
     const r = await run('for i in range(200000):\n    print("line", i)\n"x" * 5_000_000', { maxOutputBytes: 5000 });
     expect(r).toMatchObject({ status: 'ok', truncated: true });

@@ -11,6 +11,7 @@ test.describe('results', () => {
       text: '{ total: 6, ok: true }',
       stdout: '{ a: 1 } [ 1, 2 ]\n',
       stderr: 'careful\n',
+      outputs: [],
       stateLost: false,
     });
     expect(r.durationMs).toBeGreaterThan(0);

@@ -38,7 +38,7 @@ describe('message guards', () => {
 });
 
 describe('readWorkerRunResult', () => {
-  const ok = { runSeq: 1, status: 'ok', stdout: '', stderr: '', value: [1], text: '[ 1 ]' };
+  const ok = { runSeq: 1, status: 'ok', stdout: '', stderr: '', outputs: [{ mime: 'text/plain', data: 'x' }], value: [1], text: '[ 1 ]' };
 
   it('copies known fields into a fresh object', () => {
     const result = readWorkerRunResult({ ...ok, extra: 'dropped', error: { name: 'E', message: 'm', line: 2, junk: 1 } });
@@ -46,7 +46,7 @@ describe('readWorkerRunResult', () => {
   });
 
   it('does not let a __proto__ key change the prototype', () => {
-    const raw = JSON.parse('{"runSeq":1,"status":"ok","stdout":"","stderr":"","__proto__":{"polluted":true}}');
+    const raw = JSON.parse('{"runSeq":1,"status":"ok","stdout":"","stderr":"","outputs":[],"__proto__":{"polluted":true}}');
     const result = readWorkerRunResult(raw)!;
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
     expect((result as unknown as Record<string, unknown>).polluted).toBeUndefined();
@@ -59,6 +59,8 @@ describe('readWorkerRunResult', () => {
     ['bad error', { ...ok, error: { name: 1 } }],
     ['negative run number', { ...ok, runSeq: -1 }],
     ['non-boolean truncated', { ...ok, truncated: 'yes' }],
+    ['missing outputs', { ...ok, outputs: undefined }],
+    ['malformed output', { ...ok, outputs: [{ mime: 'image/png', data: 5 }] }],
   ])('refuses %s', (_, value) => {
     expect(readWorkerRunResult(value)).toBeNull();
   });

@@ -12,7 +12,7 @@ import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
 import runnerSource from './runner.py?raw';
 import type { FsRequest, FsResult, RunRequest } from '../../shared/protocol.js';
-import type { RunError } from '../../shared/types.js';
+import type { RunError, RunOutput } from '../../shared/types.js';
 import type { Engine, EngineInit, RunContext } from '../engine.js';
 import { withAssetFetch } from './asset-fetch.js';
 import { guestFs, HOME } from './guest-fs.js';
@@ -31,6 +31,7 @@ interface RunnerResult {
 }
 interface PySession {
   run(code: string, maxValueBytes: number): Promise<string>;
+  take_outputs(): string;
   cancel(): void;
   reset(): void;
 }
@@ -81,7 +82,8 @@ export class PyodideEngine implements Engine {
         lockFileContents: new TextDecoder().decode(lock),
         // Hands over the module factory instead of letting Pyodide import() it from the network.
         createPyodideModule,
-        env: { HOME },
+        // matplotlib, when installed, draws with the sandbox's headless backend (see runner.py).
+        env: { HOME, MPLBACKEND: 'module://_ai_sandbox_mpl' },
         stdout: () => {},
         stderr: () => {},
       } as Parameters<typeof loadPyodide>[0]),
@@ -92,6 +94,12 @@ import types, sys
 _runner = types.ModuleType("_ai_sandbox")
 exec(${JSON.stringify(runnerSource)}, _runner.__dict__)
 sys.modules["_ai_sandbox"] = _runner
+# The matplotlib backend, imported only if matplotlib is installed and used.
+import os
+os.makedirs("/lib/ai_sandbox", exist_ok=True)
+with open("/lib/ai_sandbox/_ai_sandbox_mpl.py", "w") as f:
+    f.write(_runner.MPL_BACKEND_SOURCE)
+sys.path.append("/lib/ai_sandbox")
 _runner.session
 `) as PySession;
     const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : new Int32Array(1);
@@ -128,13 +136,14 @@ _runner.session
       this.stdout.target = this.stderr.target = undefined;
     }
     const result = JSON.parse(json) as RunnerResult;
+    const outputs = JSON.parse(this.session.take_outputs()) as RunOutput[];
     if (result.status === 'interrupted') {
       const aborted = context.cancelled || (this.stopSlot !== undefined && Atomics.load(this.stopSlot, 0) === request.runSeq);
       return aborted && performance.now() < deadline
-        ? { status: 'aborted', error: { name: 'AbortError', message: 'the run was aborted' } }
-        : { status: 'timeout', error: { name: 'TimeoutError', message: 'the run passed its time limit and was stopped' } };
+        ? { status: 'aborted', outputs, error: { name: 'AbortError', message: 'the run was aborted' } }
+        : { status: 'timeout', outputs, error: { name: 'TimeoutError', message: 'the run passed its time limit and was stopped' } };
     }
-    const outcome: Outcome = { status: result.status };
+    const outcome: Outcome = { status: result.status, outputs };
     if (result.v !== undefined) outcome.value = result.v;
     if (result.t !== undefined) outcome.text = result.t;
     if (result.x) outcome.truncated = true;

@@ -6,6 +6,8 @@ as plain JSON within the caps, so nothing larger than the caps ever leaves the i
 """
 
 import asyncio
+import base64
+import io
 import json
 import linecache
 import math
@@ -120,6 +122,100 @@ def describe(value, max_bytes):
     return out
 
 
+# Rich output: IPython's _repr_*_ protocol, richest first. Binary data travels as base64.
+_REPR_METHODS = [
+    ("_repr_png_", "image/png", True),
+    ("_repr_jpeg_", "image/jpeg", True),
+    ("_repr_svg_", "image/svg+xml", False),
+    ("_repr_html_", "text/html", False),
+    ("_repr_markdown_", "text/markdown", False),
+    ("_repr_latex_", "text/latex", False),
+    ("_repr_json_", "application/json", False),
+]
+
+
+def rich_output(obj):
+    """The richest representation obj offers through _repr_*_, or None."""
+    for method, mime, binary in _REPR_METHODS:
+        fn = getattr(type(obj), method, None)
+        if not callable(fn):
+            continue
+        try:
+            data = getattr(obj, method)()
+        except Exception as error:  # a broken _repr_ falls back to the next one
+            print(f"{type(obj).__name__}.{method} failed: {error!r}", file=sys.stderr)
+            continue
+        if isinstance(data, tuple):  # IPython allows (data, metadata)
+            data = data[0]
+        if data is None:
+            continue
+        if binary:
+            if isinstance(data, str):
+                data = data.encode("latin-1")
+            data = base64.b64encode(bytes(data)).decode("ascii")
+        elif mime == "application/json":
+            data = json.dumps(data)
+        else:
+            data = str(data)
+        return {"mime": mime, "data": data}
+    return None
+
+
+class _Outputs:
+    """Rich outputs of the current run, within a byte budget."""
+
+    def __init__(self):
+        self.items = []
+        self.left = 0
+        self.cut = False
+
+    def begin(self, max_bytes):
+        self.items = []
+        self.left = max_bytes
+        self.cut = False
+
+    def add(self, item):
+        size = len(item["data"]) + len(item["mime"])
+        if size > self.left:
+            self.cut = True
+            return
+        self.left -= size
+        self.items.append(item)
+
+
+outputs = _Outputs()
+
+
+def display(*objs):
+    """Shows objects as rich outputs of the run (their richest _repr_*_, else repr())."""
+    for obj in objs:
+        outputs.add(rich_output(obj) or {"mime": "text/plain", "data": _safe_repr(obj)})
+
+
+def flush_figures():
+    """Turns open matplotlib figures into image/png outputs and closes them."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    for number in pyplot.get_fignums():
+        buffer = io.BytesIO()
+        pyplot.figure(number).savefig(buffer, format="png", bbox_inches="tight")
+        outputs.add({"mime": "image/png", "data": base64.b64encode(buffer.getvalue()).decode("ascii")})
+    pyplot.close("all")
+
+
+# matplotlib's backend while it is used in the sandbox (selected through MPLBACKEND): draws with Agg,
+# and show() turns the figures into outputs. There is no DOM in the worker.
+MPL_BACKEND_SOURCE = """
+from matplotlib.backends.backend_agg import FigureCanvasAgg as FigureCanvas
+from matplotlib.backend_bases import FigureManagerBase as FigureManager
+
+def show(*args, **kwargs):
+    import _ai_sandbox
+    _ai_sandbox.flush_figures()
+"""
+
+
 def _user_frames(tb):
     """The traceback's frames from the user's code onward, without the sandbox's own."""
     frames = traceback.extract_tb(tb)
@@ -165,11 +261,12 @@ class Session:
         self.reset()
 
     def reset(self):
-        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": display}
 
     async def run(self, code, max_value_bytes):
         """Runs one cell; returns the outcome as JSON (status, value envelope or error)."""
         linecache.cache[USER_FILE] = (len(code), None, code.splitlines(True), USER_FILE)
+        outputs.begin(max_value_bytes)
         sys.stdout.flush()
         # The task Pyodide drives this call in; cancel() cancels it at its current await. (Wrapping
         # the cell in a task of its own would not do: asyncio re-raises KeyboardInterrupt out of a
@@ -194,10 +291,23 @@ class Session:
             sys.stdout.flush()
             sys.stderr.flush()
         try:
+            if value is not None:
+                rich = rich_output(value)
+                if rich is not None:
+                    outputs.add(rich)
+            flush_figures()
             envelope = describe(value, max_value_bytes)
         except MemoryError as error:
             return json.dumps({"status": "memory", "error": describe_error(error)})
+        if outputs.cut:
+            envelope["x"] = True
         return json.dumps({"status": "ok", **envelope}, ensure_ascii=False)
+
+    def take_outputs(self):
+        """The run's rich outputs as JSON; called once after every run, whatever its status."""
+        items = outputs.items
+        outputs.items = []
+        return json.dumps(items)
 
     def cancel(self):
         """Stops a cell that is awaiting (the interrupt buffer only acts while Python runs)."""

@@ -22,7 +22,7 @@ import type { RunRequest, WorkerRunResult } from '../../shared/protocol.js';
 import type { RunError, RunStatus } from '../../shared/types.js';
 import type { Described } from '../../guest/to-plain.js';
 import { RUNTIME_FILE, USER_FILE } from '../../guest/describe-error.js';
-import type { Engine, EngineInit, RunContext } from '../engine.js';
+import type { Engine, EngineInit, EngineOutcome, RunContext } from '../engine.js';
 import { newHostBridgeHandle } from './host-functions.js';
 
 /** The engine file the host hands in (see host/assets.ts). */
@@ -42,7 +42,7 @@ const WASM_BASE_BYTES = 16 * 1024 * 1024;
 /** Extra memory allowed while describing a result or error after the guest used its share. */
 const DESCRIBE_HEADROOM_BYTES = 4 * 1024 * 1024;
 
-type Outcome = Omit<WorkerRunResult, 'runSeq' | 'stdout' | 'stderr'>;
+type Outcome = EngineOutcome;
 
 /** The parts of one QuickJS context with the runtime installed in it. */
 interface Realm {
