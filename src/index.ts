@@ -3,5 +3,5 @@
  * worker, with hard limits. This file is the whole public API.
  */
 export { createSandbox } from './host/sandbox.js';
-export { DisposedError, NotSupportedError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
+export { DisposedError, NotSupportedError, PackageError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
 export type { Language, RunError, RunOptions, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from './shared/types.js';

@@ -15,6 +15,7 @@ import {
   type FrameInit,
   type FsRequest,
   type FsResult,
+  type InstallRequest,
   type OutputMessage,
   type RunRequest,
   type WorkerApi,
@@ -151,6 +152,14 @@ export class FrameSession {
     const message = request.op === 'writeFile' ? Comlink.transfer(request, [request.data.buffer]) : request;
     const result: unknown = await this.whileAlive<unknown>(this.remote.fs(message));
     if (!isFsResult(result)) throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed file result' });
+    return result;
+  }
+
+  /** Installs packages from fetched wheels: null, or the engine's error message. */
+  async installPackages(request: InstallRequest): Promise<string | null> {
+    const transfer = Comlink.transfer(request, Object.values(request.files));
+    const result: unknown = await this.whileAlive<unknown>(this.remote.installPackages(transfer));
+    if (result !== null && typeof result !== 'string') throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed install result' });
     return result;
   }
 

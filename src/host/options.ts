@@ -23,7 +23,7 @@ const LIMITS = {
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
-const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes']);
+const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl']);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
@@ -35,6 +35,9 @@ export interface ResolvedSandboxOptions {
   assetsUrl: URL | undefined;
   maxOutputBytes: number;
   maxValueBytes: number;
+  packages: string[];
+  /** Absolute folder URL ending in '/', or undefined when no index was given. */
+  packageIndexUrl: URL | undefined;
 }
 
 /** Run options with every default filled in. */
@@ -69,16 +72,16 @@ function callback(where: string, name: string, value: unknown): ((text: string) 
   return value as (text: string) => void;
 }
 
-function resolveAssetsUrl(value: unknown): URL | undefined {
+function resolveFolderUrl(name: string, value: unknown): URL | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' && !(value instanceof URL)) {
-    throw new TypeError(`createSandbox: assetsUrl must be a string or URL, got ${typeof value}`);
+    throw new TypeError(`createSandbox: ${name} must be a string or URL, got ${typeof value}`);
   }
   let url: URL;
   try {
     url = new URL(String(value), globalThis.document?.baseURI);
   } catch {
-    throw new TypeError(`createSandbox: assetsUrl is not a valid URL: ${JSON.stringify(String(value))}`);
+    throw new TypeError(`createSandbox: ${name} is not a valid URL: ${JSON.stringify(String(value))}`);
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   url.search = '';
@@ -104,10 +107,21 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     language: o.language as Language,
     timeoutMs: number(where, 'timeoutMs', o.timeoutMs, DEFAULTS.timeoutMs, false),
     memoryLimitMB: number(where, 'memoryLimitMB', o.memoryLimitMB, DEFAULTS.memoryLimitMB[o.language as Language], false),
-    assetsUrl: resolveAssetsUrl(o.assetsUrl),
+    assetsUrl: resolveFolderUrl('assetsUrl', o.assetsUrl),
     maxOutputBytes: number(where, 'maxOutputBytes', o.maxOutputBytes, DEFAULTS.maxOutputBytes, true),
     maxValueBytes: number(where, 'maxValueBytes', o.maxValueBytes, DEFAULTS.maxValueBytes, true),
+    packages: packageList(where, o.packages),
+    packageIndexUrl: resolveFolderUrl('packageIndexUrl', o.packageIndexUrl),
   };
+}
+
+/** Checks a list of package names or wheel URLs. */
+export function packageList(where: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((n) => typeof n === 'string' && n.trim() !== '')) {
+    throw new TypeError(`${where}: packages must be an array of package names or wheel URLs`);
+  }
+  return value.map((n: string) => n.trim());
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

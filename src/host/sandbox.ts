@@ -3,13 +3,14 @@
  * cooperating (hard deadline, abort, crash), and replaces the frame session whenever it had to be
  * killed. The main thread only ever waits on messages; it never blocks on the guest.
  */
-import { DisposedError, SandboxStartError } from '../shared/errors.js';
+import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
 import type { RunRequest, StreamName, WorkerRunResult } from '../shared/protocol.js';
 import type { Language, RunOptions, RunOutput, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { createSandboxFs } from './sandbox-fs.js';
-import { resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
+import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
+import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
 /**
  * How long past its deadline a run may take before the host removes the frame. An interrupt
@@ -43,9 +44,13 @@ class SandboxImpl implements Sandbox {
   private stateLostSinceLastRun = false;
   private disposed = false;
   private readonly disposedSignal = new AbortController();
+  /** Python packages to (re)install in every session: the option's, then installPackages()'s. */
+  private readonly packages: string[];
+  private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
 
   constructor(private readonly options: ResolvedSandboxOptions) {
     this.language = options.language;
+    this.packages = [...options.packages];
     this.fs = createSandboxFs({
       language: this.language,
       withSession: (task) => {
@@ -62,12 +67,23 @@ class SandboxImpl implements Sandbox {
 
   private startSession(): Promise<FrameSession> {
     const starting = loadAssets(this.language, this.options.assetsUrl)
-      .then((assets) =>
-        FrameSession.start(assets, {
+      .then(async (assets) => {
+        const lockBytes = assets.files['pyodide-lock.json'];
+        const session = await FrameSession.start(assets, {
           language: this.language,
           memoryLimitBytes: Math.round(this.options.memoryLimitMB * 1024 * 1024),
-        }),
-      )
+          importHints: lockBytes && importNames(readLockfile(lockBytes)),
+        });
+        if (this.packages.length) {
+          try {
+            await this.install(session, this.packages, lockBytes!);
+          } catch (error) {
+            session.kill();
+            throw error;
+          }
+        }
+        return session;
+      })
       .then((session) => {
         if (this.disposed) {
           session.kill();
@@ -238,6 +254,37 @@ class SandboxImpl implements Sandbox {
     this.retire(session);
     const status = ending.status === 'crashed' || ending.status === 'timeout' || ending.status === 'aborted' ? ending.status : 'crashed';
     return finish(stopped(status, ending.message, streamed), status !== 'aborted' || !this.disposed);
+  }
+
+  /** Fetches what `requests` need (host side: the frame cannot) and installs it in `session`. */
+  private async install(session: FrameSession, requests: string[], lockBytes: ArrayBuffer): Promise<void> {
+    const fail = (message: string, cause?: unknown) => new PackageError(message, { cause });
+    let plan;
+    try {
+      plan = planPackages(readLockfile(lockBytes), requests, globalThis.document?.baseURI);
+    } catch (error) {
+      throw fail((error as Error).message);
+    }
+    const files = await fetchWheels(plan, this.options.packageIndexUrl, this.wheels, fail);
+    const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls] });
+    if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);
+  }
+
+  installPackages(names: string[]): Promise<void> {
+    if (this.disposed) return Promise.reject(new DisposedError());
+    let requests: string[];
+    try {
+      requests = packageList('installPackages', names);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.language !== 'python') return Promise.reject(new NotSupportedError('packages are for Python sandboxes'));
+    return this.enqueue(async () => {
+      const session = await this.ensureSession();
+      const assets = await loadAssets(this.language, this.options.assetsUrl);
+      await this.install(session, requests, assets.files['pyodide-lock.json']!);
+      for (const r of requests) if (!this.packages.includes(r)) this.packages.push(r);
+    });
   }
 
   reset(): Promise<void> {

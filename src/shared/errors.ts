@@ -4,7 +4,7 @@
  */
 
 /** What went wrong, as a stable string a caller can switch on. */
-export type SandboxErrorCode = 'DISPOSED' | 'START_FAILED' | 'NOT_SUPPORTED' | 'FILE_ERROR';
+export type SandboxErrorCode = 'DISPOSED' | 'START_FAILED' | 'NOT_SUPPORTED' | 'FILE_ERROR' | 'PACKAGE_ERROR';
 
 /** Base class of every error this library throws on purpose (besides `TypeError`/`RangeError`). */
 export class SandboxError extends Error {
@@ -52,5 +52,13 @@ export class SandboxFileError extends SandboxError {
     super('FILE_ERROR', message);
     this.errno = errno;
     this.name = 'SandboxFileError';
+  }
+}
+
+/** Python packages could not be installed: unknown name, no package index, a failed download. */
+export class PackageError extends SandboxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PACKAGE_ERROR', message, options);
+    this.name = 'PackageError';
   }
 }

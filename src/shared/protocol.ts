@@ -76,6 +76,16 @@ export interface OutputMessage {
 export interface EngineConfig {
   language: Language;
   memoryLimitBytes: number;
+  /** Python: import name → distribution package, for the hint when such an import fails. */
+  importHints?: Record<string, string>;
+}
+
+/** Wheels the host fetched, and what to install from them. */
+export interface InstallRequest {
+  /** Wheel bytes by lock-file file name or by URL. */
+  files: EngineFiles;
+  /** Lock-file package names and wheel URLs, as Pyodide's loadPackage takes them. */
+  requests: string[];
 }
 
 /** One run, as the host sends it to the worker. */
@@ -118,6 +128,8 @@ export interface WorkerApi {
   reset(): Promise<void>;
   /** One file operation in the guest's file system. */
   fs(request: FsRequest): Promise<FsResult>;
+  /** Installs packages from wheels the host fetched; an error message, or null on success. */
+  installPackages(request: InstallRequest): Promise<string | null>;
 }
 
 /** A file operation, as the host sends it. `data` only for `writeFile`. */

@@ -27,6 +27,17 @@ export interface SandboxOptions {
   maxOutputBytes?: number;
   /** Cap of the returned value's plain form (as JSON) and of its text, in bytes. Default 1 MiB. */
   maxValueBytes?: number;
+  /**
+   * Python: packages to install before the sandbox is ready (and again after any restart): names
+   * from Pyodide's distribution (`numpy`, `pandas`…, dependencies included; needs
+   * `packageIndexUrl`) or URLs of wheels.
+   */
+  packages?: string[];
+  /**
+   * Python: the folder that holds the Pyodide distribution's wheels (a full Pyodide release you
+   * host, or a CDN your app chooses). Nothing is fetched from anywhere unless you set it.
+   */
+  packageIndexUrl?: string | URL;
 }
 
 /** Options for one {@link Sandbox.run}. */
@@ -131,6 +142,11 @@ export interface Sandbox {
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /** Drops every global the guest defined; the engine stays loaded. Waits for queued runs. */
   reset(): Promise<void>;
+  /**
+   * Python: installs packages (see `SandboxOptions.packages`); they are installed again after any
+   * restart. Rejects with `PackageError` (and `NotSupportedError` for JavaScript).
+   */
+  installPackages(names: string[]): Promise<void>;
   /**
    * The guest's in-memory file system (Python only; JavaScript guests have none, and every call
    * rejects with `NotSupportedError`). Calls wait for queued runs, like `run()`.

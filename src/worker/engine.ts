@@ -2,7 +2,7 @@
  * The seam between the worker's API and a language engine. One engine per worker; the worker API
  * serializes calls, so an engine never sees two runs at once.
  */
-import type { EngineFiles, FsRequest, FsResult, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineConfig, EngineFiles, FsRequest, FsResult, InstallRequest, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
 import type { OutputSink } from './output-sink.js';
 
 /** What an engine gets for one run besides the request. */
@@ -24,13 +24,15 @@ export interface Engine {
   reset(): Promise<void>;
   /** The guest's file system, for engines that have one. */
   fs?(request: FsRequest): FsResult;
+  /** Installs packages, for engines that have them; an error message, or null on success. */
+  installPackages?(request: InstallRequest): Promise<string | null>;
   dispose(): void;
 }
 
 /** What every engine is started with. */
 export interface EngineInit {
   files: EngineFiles;
-  memoryLimitBytes: number;
+  config: EngineConfig;
   /** See {@link WorkerInit.interrupt}: shared memory the frame writes to stop a run. */
   interrupt?: SharedArrayBuffer;
 }

@@ -2,7 +2,7 @@
  * The worker's side of the RPC: the only object exposed over Comlink. It owns the engine, keeps
  * runs one at a time, and turns anything an engine throws into a result rather than a dead call.
  */
-import type { EngineConfig, FsRequest, FsResult, OutputMessage, RunRequest, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineConfig, FsRequest, FsResult, InstallRequest, OutputMessage, RunRequest, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
 import * as Comlink from 'comlink';
 import type { EngineFiles } from '../shared/protocol.js';
 import type { Engine, EngineFactory, RunContext } from './engine.js';
@@ -33,7 +33,7 @@ export function createWorkerApi(
   return {
     async start(config: EngineConfig): Promise<void> {
       if (engine) throw new Error('the engine was already started');
-      engine = await createEngine({ files, memoryLimitBytes: config.memoryLimitBytes, interrupt });
+      engine = await createEngine({ files, config, interrupt });
     },
 
     async run(request: RunRequest): Promise<WorkerRunResult> {
@@ -89,6 +89,12 @@ export function createWorkerApi(
       const result = active.fs(request);
       // Hand read bytes over without a copy.
       return result.ok && result.data instanceof Uint8Array ? Comlink.transfer(result, [result.data.buffer]) : result;
+    },
+
+    async installPackages(request: InstallRequest): Promise<string | null> {
+      const active = requireEngine();
+      if (!active.installPackages) return 'this engine has no packages';
+      return active.installPackages(request);
     },
   };
 }

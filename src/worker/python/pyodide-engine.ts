@@ -11,7 +11,7 @@
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
 import runnerSource from './runner.py?raw';
-import type { FsRequest, FsResult, RunRequest } from '../../shared/protocol.js';
+import type { FsRequest, FsResult, InstallRequest, RunRequest } from '../../shared/protocol.js';
 import type { RunError, RunOutput } from '../../shared/types.js';
 import type { Engine, EngineInit, RunContext } from '../engine.js';
 import { withAssetFetch } from './asset-fetch.js';
@@ -73,13 +73,15 @@ export class PyodideEngine implements Engine {
 
   /** Loads Pyodide from the handed-in files and installs the runner. */
   static async create(init: EngineInit): Promise<PyodideEngine> {
-    capWasmMemory(init.memoryLimitBytes);
+    capWasmMemory(init.config.memoryLimitBytes);
     const lock = init.files['pyodide-lock.json'];
     if (!lock) throw new Error('pyodide-lock.json was not handed to the worker');
     const pyodide = await withAssetFetch(INDEX_URL, init.files, () =>
       loadPyodide({
         indexURL: INDEX_URL,
         lockFileContents: new TextDecoder().decode(lock),
+        // Wheels of the distribution are "fetched" from here too; the host hands them in.
+        packageBaseUrl: INDEX_URL,
         // Hands over the module factory instead of letting Pyodide import() it from the network.
         createPyodideModule,
         // matplotlib, when installed, draws with the sandbox's headless backend (see runner.py).
@@ -100,6 +102,7 @@ os.makedirs("/lib/ai_sandbox", exist_ok=True)
 with open("/lib/ai_sandbox/_ai_sandbox_mpl.py", "w") as f:
     f.write(_runner.MPL_BACKEND_SOURCE)
 sys.path.append("/lib/ai_sandbox")
+_runner.IMPORT_HINTS = ${JSON.stringify(init.config.importHints ?? {})}
 _runner.session
 `) as PySession;
     const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : new Int32Array(1);
@@ -157,6 +160,14 @@ _runner.session
 
   fs(request: FsRequest): FsResult {
     return guestFs(this.pyodide, request);
+  }
+
+  async installPackages(request: InstallRequest): Promise<string | null> {
+    const errors: string[] = [];
+    await withAssetFetch(INDEX_URL, request.files, () =>
+      this.pyodide.loadPackage(request.requests, { messageCallback: () => {}, errorCallback: (m) => errors.push(m) }),
+    );
+    return errors.length ? errors.join('\n').slice(0, 2000) : null;
   }
 
   dispose(): void {

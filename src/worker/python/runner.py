@@ -225,10 +225,29 @@ def _user_frames(tb):
     return [f for f in frames if "/_pyodide/" not in f.filename and "/pyodide/" not in f.filename]
 
 
+# Import name -> package of the Pyodide distribution; set by the worker at start.
+IMPORT_HINTS = {}
+
+
+def _module_hint(error):
+    """How to get a missing module that the distribution has."""
+    top = (error.name or "").split(".")[0]
+    package = IMPORT_HINTS.get(top)
+    if package is None:
+        return ""
+    return (
+        f". {package!r} is a package of the Pyodide distribution but is not installed: create the"
+        f" sandbox with packages: [{package!r}] and a packageIndexUrl (a Pyodide distribution you"
+        f" host), or call sandbox.installPackages([{package!r}])"
+    )
+
+
 def describe_error(error):
     """A RunError: class name, message, a traceback without Pyodide's frames, the user's line."""
     name = type(error).__name__
     message = str(error)
+    if isinstance(error, ModuleNotFoundError):
+        message += _module_hint(error)
     frames = _user_frames(error.__traceback__)
     line = None
     for frame in frames:

@@ -81,7 +81,7 @@ export class QuickJsEngine implements Engine {
     const wasm = init.files[QUICKJS_WASM];
     if (!wasm) throw new Error(`${QUICKJS_WASM} was not handed to the worker`);
     const slot = init.interrupt && new Int32Array(init.interrupt, 0, 1);
-    const engine = new QuickJsEngine(await WebAssembly.compile(wasm), init.memoryLimitBytes, slot);
+    const engine = new QuickJsEngine(await WebAssembly.compile(wasm), init.config.memoryLimitBytes, slot);
     await engine.boot();
     return engine;
   }
