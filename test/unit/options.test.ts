@@ -11,6 +11,8 @@ describe('resolveSandboxOptions', () => {
       assetsUrl: undefined,
       maxOutputBytes: 1024 * 1024,
       maxValueBytes: 1024 * 1024,
+      packages: [],
+      packageIndexUrl: undefined,
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
     expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);
@@ -30,6 +32,9 @@ describe('resolveSandboxOptions', () => {
     [{ language: 'javascript', assetsUrl: 5 }, TypeError, /assetsUrl must be a string or URL/],
     [{ language: 'javascript', assetsUrl: 'not a url' }, TypeError, /assetsUrl is not a valid URL/],
     [{ language: 'javascript', timeout: 10 }, TypeError, /unknown option "timeout"/],
+    [{ language: 'python', packages: 'numpy' }, TypeError, /packages must be an array/],
+    [{ language: 'python', packages: [''] }, TypeError, /packages must be an array/],
+    [{ language: 'python', packageIndexUrl: 3 }, TypeError, /packageIndexUrl must be a string or URL/],
   ])('%j throws', (options, type, message) => {
     expect(() => resolveSandboxOptions(options)).toThrow(type);
     expect(() => resolveSandboxOptions(options)).toThrow(message);
