@@ -4,4 +4,4 @@
  */
 export { createSandbox } from './host/sandbox.js';
 export { DisposedError, NotSupportedError, PackageError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
-export type { Language, RunError, RunOptions, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from './shared/types.js';
+export type { Language, ProgressEvent, RunError, RunOptions, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from './shared/types.js';

@@ -64,7 +64,37 @@ export function manifestAt(base: URL, language: Language): Manifest {
   };
 }
 
-const cache = new Map<string, Promise<EngineAssets>>();
+/** One load of a language's assets, shared by every sandbox that asks while (or after) it runs. */
+interface Load {
+  assets: Promise<EngineAssets>;
+  loaded: number;
+  total: number | undefined;
+  listeners: Set<(loaded: number, total: number | undefined) => void>;
+}
+
+const cache = new Map<string, Load>();
+
+/** Reads a response's body, reporting each chunk's size. */
+async function readBytes(response: Response, onChunk: (n: number) => void): Promise<ArrayBuffer> {
+  if (!response.body) return response.arrayBuffer();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    onChunk(value.length);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out.buffer;
+}
 
 async function fetchOk(url: URL): Promise<Response> {
   let response: Response;
@@ -77,24 +107,55 @@ async function fetchOk(url: URL): Promise<Response> {
   return response;
 }
 
-/** Loads (once) a language's assets at `base`, or beside this module when `base` is undefined. */
-export function loadAssets(language: Language, base: URL | undefined): Promise<EngineAssets> {
+/**
+ * Loads (once) a language's assets at `base`, or beside this module when `base` is undefined.
+ * `onProgress` hears the bytes loaded so far (at once, if the load already finished).
+ */
+export function loadAssets(
+  language: Language,
+  base: URL | undefined,
+  onProgress?: (loaded: number, total: number | undefined) => void,
+): Promise<EngineAssets> {
   const manifest = base ? manifestAt(base, language) : defaultManifest(language);
   const key = `${language} ${manifest.worker.href}`;
-  let assets = cache.get(key);
-  if (!assets) {
+  let load = cache.get(key);
+  if (!load) {
     const names = Object.keys(manifest.files);
-    assets = Promise.all([
-      fetchOk(manifest.worker).then((r) => r.text()),
-      ...names.map((name) => fetchOk(manifest.files[name]!).then((r) => r.arrayBuffer())),
-    ]).then(([workerSource, ...buffers]) => ({
-      frameUrl: manifest.frame.href,
-      workerSource: workerSource as string,
-      files: Object.fromEntries(names.map((name, i) => [name, buffers[i] as ArrayBuffer])),
-    }));
-    cache.set(key, assets);
+    const urls = [manifest.worker, ...names.map((name) => manifest.files[name]!)];
+    const current: Load = { assets: undefined!, loaded: 0, total: 0, listeners: new Set() };
+    const tell = () => current.listeners.forEach((l) => l(current.loaded, current.total));
+    current.assets = Promise.all(urls.map((url) => fetchOk(url))).then(async (responses) => {
+      for (const r of responses) {
+        const length = Number(r.headers.get('Content-Length'));
+        current.total = current.total !== undefined && length > 0 ? current.total + length : undefined;
+      }
+      tell();
+      const [worker, ...buffers] = await Promise.all(
+        responses.map((r) =>
+          readBytes(r, (n) => {
+            current.loaded += n;
+            tell();
+          }),
+        ),
+      );
+      return {
+        frameUrl: manifest.frame.href,
+        workerSource: new TextDecoder().decode(worker),
+        files: Object.fromEntries(names.map((name, i) => [name, buffers[i]!])),
+      };
+    });
+    load = current;
+    cache.set(key, load);
     // A failed load is retried by the next sandbox instead of being remembered.
-    assets.catch(() => cache.delete(key));
+    load.assets.catch(() => cache.delete(key));
   }
-  return assets;
+  if (onProgress) {
+    const { listeners } = load;
+    listeners.add(onProgress);
+    void load.assets.then(
+      () => onProgress(load.loaded, load.total),
+      () => {},
+    ).finally(() => listeners.delete(onProgress));
+  }
+  return load.assets;
 }

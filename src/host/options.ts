@@ -3,7 +3,7 @@
  * `TypeError` or `RangeError` that names the option. Unknown options are refused, so a typo such as
  * `timeout:` does not silently fall back to a default.
  */
-import type { Language, RunOptions, SandboxOptions } from '../shared/types.js';
+import type { Language, ProgressEvent, RunOptions, SandboxOptions } from '../shared/types.js';
 
 /** Defaults the README documents. */
 export const DEFAULTS = {
@@ -23,7 +23,7 @@ const LIMITS = {
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
-const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl']);
+const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress']);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
@@ -38,6 +38,7 @@ export interface ResolvedSandboxOptions {
   packages: string[];
   /** Absolute folder URL ending in '/', or undefined when no index was given. */
   packageIndexUrl: URL | undefined;
+  onProgress: ((event: ProgressEvent) => void) | undefined;
 }
 
 /** Run options with every default filled in. */
@@ -112,6 +113,7 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     maxValueBytes: number(where, 'maxValueBytes', o.maxValueBytes, DEFAULTS.maxValueBytes, true),
     packages: packageList(where, o.packages),
     packageIndexUrl: resolveFolderUrl('packageIndexUrl', o.packageIndexUrl),
+    onProgress: callback(where, 'onProgress', o.onProgress) as ((event: ProgressEvent) => void) | undefined,
   };
 }
 

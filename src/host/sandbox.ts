@@ -5,7 +5,7 @@
  */
 import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
 import type { RunRequest, StreamName, WorkerRunResult } from '../shared/protocol.js';
-import type { Language, RunOptions, RunOutput, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
+import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { createSandboxFs } from './sandbox-fs.js';
@@ -66,8 +66,17 @@ class SandboxImpl implements Sandbox {
   }
 
   private startSession(): Promise<FrameSession> {
-    const starting = loadAssets(this.language, this.options.assetsUrl)
+    const progress = (event: ProgressEvent) => {
+      if (this.disposed) return;
+      try {
+        this.options.onProgress?.(event);
+      } catch (error) {
+        reportCallbackError(error);
+      }
+    };
+    const starting = loadAssets(this.language, this.options.assetsUrl, (loaded, total) => progress({ phase: 'download', loaded, total }))
       .then(async (assets) => {
+        progress({ phase: 'start' });
         const lockBytes = assets.files['pyodide-lock.json'];
         const session = await FrameSession.start(assets, {
           language: this.language,
@@ -75,6 +84,7 @@ class SandboxImpl implements Sandbox {
           importHints: lockBytes && importNames(readLockfile(lockBytes)),
         });
         if (this.packages.length) {
+          progress({ phase: 'packages' });
           try {
             await this.install(session, this.packages, lockBytes!);
           } catch (error) {
@@ -82,6 +92,7 @@ class SandboxImpl implements Sandbox {
             throw error;
           }
         }
+        progress({ phase: 'ready' });
         return session;
       })
       .then((session) => {

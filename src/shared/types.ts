@@ -6,6 +6,18 @@
 /** The languages a sandbox can run. */
 export type Language = 'javascript' | 'python';
 
+/**
+ * Start-up progress: `download` while the engine's files are fetched (`loaded`/`total` bytes;
+ * `total` is absent when the server sends no Content-Length), `start` while the engine boots,
+ * `packages` while Python packages are installed, then `ready`. Reported again when the engine is
+ * restarted.
+ */
+export interface ProgressEvent {
+  phase: 'download' | 'start' | 'packages' | 'ready';
+  loaded?: number;
+  total?: number;
+}
+
 /** Options for {@link createSandbox}. Every field is validated; a wrong type throws `TypeError`. */
 export interface SandboxOptions {
   /** Which engine to start. */
@@ -38,6 +50,8 @@ export interface SandboxOptions {
    * host, or a CDN your app chooses). Nothing is fetched from anywhere unless you set it.
    */
   packageIndexUrl?: string | URL;
+  /** Called as the sandbox starts (Python takes seconds: show a progress bar). */
+  onProgress?(event: ProgressEvent): void;
 }
 
 /** Options for one {@link Sandbox.run}. */

@@ -298,3 +298,22 @@ test.describe('python limits', () => {
     expect((await run('kept2')).value).toBe(5);
   });
 });
+
+test('start-up reports progress: download with byte counts, then start, then ready', async ({ page }) => {
+  const { openHost } = await import('./helpers.js');
+  await openHost(page);
+  const events = await page.evaluate(async () => {
+    const seen: Array<{ phase: string; loaded?: number; total?: number }> = [];
+    const sb = await window.lib.createSandbox({ language: 'python', onProgress: (e) => seen.push({ ...e }) });
+    await sb.dispose();
+    return seen;
+  });
+  const phases = [...new Set(events.map((e) => e.phase))];
+  expect(phases).toEqual(['download', 'start', 'ready']);
+  const downloads = events.filter((e) => e.phase === 'download');
+  const last = downloads[downloads.length - 1]!;
+  expect(last.total).toBeGreaterThan(10_000_000); // the wasm, the standard library and the worker
+  expect(last.loaded).toBe(last.total);
+  expect(downloads.length).toBeGreaterThan(2);
+  for (let i = 1; i < downloads.length; i++) expect(downloads[i]!.loaded!).toBeGreaterThanOrEqual(downloads[i - 1]!.loaded!);
+});

@@ -74,7 +74,7 @@ async function serveFile(setup, req, res) {
   try {
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
     const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...headersFor(setup, file, /** @type {string | undefined} */ (req.headers['sec-fetch-dest'])) });
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(body.length), ...headersFor(setup, file, /** @type {string | undefined} */ (req.headers['sec-fetch-dest'])) });
     res.end(body);
   } catch {
     res.writeHead(404, headersFor(setup, path, undefined)).end('not found');
