@@ -95,5 +95,75 @@ async function measure({ cold, warm, cpu, overrun }) {
   return { ours, bare, crossOriginIsolated };
 }
 
+const PY_FIB = 'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nfib(27)';
+
+function barePyodide() {
+  const worker = new Worker('/bench/bare-pyodide-worker.mjs', { type: 'module' });
+  const call = (code) =>
+    new Promise((resolve) => {
+      worker.onmessage = (e) => resolve(e.data);
+      worker.postMessage({ code });
+    });
+  return { worker, call };
+}
+
+async function measurePython({ cold, warm, cpu, overrun }) {
+  const ours = {};
+  const bare = {};
+  const oursCold = [];
+  const bareCold = [];
+  for (let i = 0; i < cold; i++) {
+    let sb;
+    oursCold.push(await timed(async () => {
+      sb = await createSandbox({ language: 'python' });
+      await sb.run('1 + 1');
+    }));
+    await sb.dispose();
+    let b;
+    bareCold.push(await timed(async () => {
+      b = barePyodide();
+      await b.call('1 + 1');
+    }));
+    b.worker.terminate();
+  }
+  ours.coldMs = median(oursCold);
+  bare.coldMs = median(bareCold);
+
+  const sb = await createSandbox({ language: 'python' });
+  const b = barePyodide();
+  await b.call('1');
+  await sb.run('1');
+  const oursWarm = [];
+  const bareWarm = [];
+  for (let i = 0; i < warm; i++) {
+    oursWarm.push(await timed(() => sb.run('1 + 1')));
+    bareWarm.push(await timed(() => b.call('1 + 1')));
+  }
+  ours.warmMs = median(oursWarm);
+  bare.warmMs = median(bareWarm);
+  const oursCpu = [];
+  const bareCpu = [];
+  for (let i = 0; i < cpu; i++) {
+    oursCpu.push(await timed(() => sb.run(PY_FIB)));
+    bareCpu.push(await timed(() => b.call(PY_FIB)));
+  }
+  ours.fib27Ms = median(oursCpu);
+  bare.fib27Ms = median(bareCpu);
+
+  // A runaway loop: interrupted when cross-origin isolated; otherwise the frame is replaced.
+  const deadline = 300;
+  const over = [];
+  for (let i = 0; i < overrun; i++) {
+    await sb.run('0'); // let a previous restart finish first
+    over.push((await timed(() => sb.run('while True: pass', { timeoutMs: deadline }))) - deadline);
+  }
+  ours.loopOverrunMs = median(over);
+  bare.loopOverrunMs = null;
+  await sb.dispose();
+  b.worker.terminate();
+  return { ours, bare, crossOriginIsolated };
+}
+
 window.runBench = measure;
+window.runPythonBench = measurePython;
 window.benchReady = true;

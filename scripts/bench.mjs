@@ -10,6 +10,7 @@ import { startStaticServer } from '../test/server/static-server.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const ITERATIONS = { cold: 7, warm: 200, cpu: 5, overrun: 6 };
+const PY_ITERATIONS = { cold: 3, warm: 100, cpu: 3, overrun: 3 };
 
 await build({
   configFile: false,
@@ -32,7 +33,10 @@ for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plai
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/bench/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  results[name] = await page.evaluate((it) => window.runBench(it), ITERATIONS);
+  results[name] = {
+    javascript: await page.evaluate((it) => window.runBench(it), ITERATIONS),
+    python: await page.evaluate((it) => window.runPythonBench(it), PY_ITERATIONS),
+  };
   await page.close();
   server.close();
 }
@@ -42,19 +46,23 @@ const rows = [
   ['cold start: create + first result', 'coldMs'],
   ['warm round trip of `1 + 1`', 'warmMs'],
   ['CPU-bound `fib(27)`', 'fib27Ms'],
-  ['`while(true){}` back after its deadline', 'loopOverrunMs'],
+  ['runaway loop back after its deadline', 'loopOverrunMs'],
   ['non-polling C call back after its deadline (kill)', 'killOverrunMs'],
 ];
 const fmt = (v) => (v === null || v === undefined ? '—' : v.toFixed(1));
-for (const [setup, r] of Object.entries(results)) {
-  console.log(`\n${setup} (crossOriginIsolated=${r.crossOriginIsolated}), medians in ms`);
-  console.log(`| metric | ai-sandbox | bare quickjs-emscripten worker | ratio |`);
-  console.log(`| --- | ---: | ---: | ---: |`);
-  for (const [label, key] of rows) {
-    const ours = r.ours[key];
-    const bare = r.bare[key];
-    const ratio = bare ? `${(ours / bare).toFixed(2)}×` : key === 'killOverrunMs' ? 'bare never returns' : '—';
-    console.log(`| ${label} | ${fmt(ours)} | ${fmt(bare)} | ${ratio} |`);
+const baseline = { javascript: 'bare quickjs-emscripten worker', python: 'bare Pyodide worker' };
+for (const [setup, byLanguage] of Object.entries(results)) {
+  for (const [language, r] of Object.entries(byLanguage)) {
+    console.log(`\n${language}, ${setup} (crossOriginIsolated=${r.crossOriginIsolated}), medians in ms`);
+    console.log(`| metric | ai-sandbox | ${baseline[language]} | ratio |`);
+    console.log(`| --- | ---: | ---: | ---: |`);
+    for (const [label, key] of rows) {
+      if (!(key in r.ours)) continue;
+      const ours = r.ours[key];
+      const bare = r.bare[key];
+      const ratio = bare ? `${(ours / bare).toFixed(2)}×` : bare === null ? 'bare has no stop' : '—';
+      console.log(`| ${label} | ${fmt(ours)} | ${fmt(bare)} | ${ratio} |`);
+    }
   }
 }
 mkdirSync(`${root}bench-results`, { recursive: true });
