@@ -168,11 +168,18 @@ export class FrameSession {
     return this.whileAlive(this.remote.reset());
   }
 
-  /** Asks the run to stop: through shared memory if there is any (works mid-loop), and over RPC. */
-  interrupt(runSeq: number): void {
-    if (this.isEnded) return;
-    if (this.sharedInterrupt) this.control.port1.postMessage({ type: 'interrupt', runSeq });
-    this.remote.cancel(runSeq).catch(() => {});
+  /** Asks the run to stop over RPC: effective when the worker is free, i.e. the run is waiting. */
+  cancel(runSeq: number): void {
+    if (!this.isEnded) this.remote.cancel(runSeq).catch(() => {});
+  }
+
+  /**
+   * Stops the run through shared memory, which works even while the worker is busy (only when
+   * {@link sharedInterrupt}). Send it only after `cancel` had a moment to work: a SIGINT that
+   * reaches Pyodide after the run already stopped would hit its event loop instead.
+   */
+  interruptShared(runSeq: number): void {
+    if (!this.isEnded && this.sharedInterrupt) this.control.port1.postMessage({ type: 'interrupt', runSeq });
   }
 
   /** Removes the iframe (ending the worker) and closes the ports. Idempotent. */

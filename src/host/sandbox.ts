@@ -24,6 +24,8 @@ const HARD_KILL_GRACE_MS = 500;
 const UNINTERRUPTIBLE_GRACE_MS = 100;
 /** How long an aborted run may take to stop by itself before the frame is removed. */
 const ABORT_GRACE_MS = 400;
+/** A waiting run stops on the RPC cancel within this; only then is the shared-memory interrupt sent. */
+const CANCEL_FIRST_MS = 50;
 
 /** Reports an exception thrown by a user callback without disturbing the run. */
 function reportCallbackError(error: unknown): void {
@@ -216,7 +218,8 @@ class SandboxImpl implements Sandbox {
         // JavaScript stops itself at the deadline (QuickJS's interrupt handler); Python needs to be
         // interrupted from outside, which only a cross-origin isolated frame can do while it is busy.
         const selfTimed = this.language === 'javascript';
-        if (!selfTimed && session.sharedInterrupt) timers.push(setTimeout(() => session.interrupt(runSeq), options.timeoutMs));
+        // (A waiting Python cell is cancelled by the worker's own timer at the deadline.)
+        if (!selfTimed) timers.push(setTimeout(() => session.interruptShared(runSeq), options.timeoutMs + CANCEL_FIRST_MS));
         const grace = selfTimed || session.sharedInterrupt ? HARD_KILL_GRACE_MS : UNINTERRUPTIBLE_GRACE_MS;
         timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${options.timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }), options.timeoutMs + grace));
       }),
@@ -233,7 +236,8 @@ class SandboxImpl implements Sandbox {
         new Promise<Ending>((resolve) => {
           const onAbort = () => {
             abortRequested = true;
-            session.interrupt(runSeq);
+            session.cancel(runSeq);
+            timers.push(setTimeout(() => session.interruptShared(runSeq), CANCEL_FIRST_MS));
             timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }), ABORT_GRACE_MS));
           };
           signal.addEventListener('abort', onAbort, { once: true });

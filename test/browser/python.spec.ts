@@ -281,10 +281,13 @@ test.describe('python limits', () => {
     expect(r.error!.stack!.split('\n').length).toBeLessThanOrEqual(41);
   });
 
-  test('recursion past the browser stack with a raised limit is survived', async () => {
-    const r = await run('import sys\nsys.setrecursionlimit(10**6)\ndef down(n):\n    return down(n + 1)\ndown(0)', { timeoutMs: 20000 });
-    expect(['error', 'crashed']).toContain(r.status);
-    expect((await run('1 + 1')).value).toBe(2);
+  test('C recursion past the browser stack is a fatal engine error: crashed, restarted, usable', async () => {
+    await run('kept = 1');
+    const started = Date.now();
+    const r = await run('import sys, json\nsys.setrecursionlimit(10**6)\njson.loads("[" * 200000 + "]" * 200000)', { timeoutMs: 20000 });
+    expect(r).toMatchObject({ status: 'crashed', stateLost: true, error: { name: 'EngineError' } });
+    expect(Date.now() - started).toBeLessThan(10_000); // detected, not waited out
+    expect(await run('globals().get("kept", "gone")')).toMatchObject({ status: 'ok', value: 'gone' });
   });
 
   test('aborting a run that awaits stops it and keeps state', async () => {

@@ -57,6 +57,8 @@ export class PyodideEngine implements Engine {
   private readonly stdout = new StreamRelay();
   private readonly stderr = new StreamRelay();
   private stdinLines: string[] = [];
+  /** Rejects the current run when Pyodide reports a fatal error (its run would never settle). */
+  private onFatal: ((error: unknown) => void) | undefined;
 
   private constructor(
     private readonly pyodide: PyodideAPI,
@@ -69,6 +71,9 @@ export class PyodideEngine implements Engine {
     pyodide.setStderr({ write: this.stderr.write, isatty: false });
     pyodide.setStdin({ stdin: () => this.stdinLines.shift() ?? null });
     pyodide.setInterruptBuffer(interruptBuffer);
+    // Pyodide's hook for fatal errors, such as the browser's stack running out inside the
+    // interpreter. After one, the interpreter is unusable and the pending call never settles.
+    (pyodide as unknown as { _api: { on_fatal?: (error: unknown) => void } })._api.on_fatal = (error) => this.onFatal?.(error);
   }
 
   /** Loads Pyodide from the handed-in files and installs the runner. */
@@ -125,13 +130,16 @@ _runner.session
     void context.whenCancelled.then(() => running && this.session.cancel());
     let json: string;
     try {
-      json = await this.session.run(request.code, request.maxValueBytes);
+      const fatal = new Promise<never>((_, reject) => (this.onFatal = reject));
+      json = await Promise.race([this.session.run(request.code, request.maxValueBytes), fatal]);
     } catch (error) {
       // Not a Python exception (those come back as results): the interpreter itself failed, e.g.
-      // the browser's stack ran out inside it. It cannot be trusted again.
+      // the browser's stack ran out inside it. It cannot be trusted again; the host replaces it.
       const message = error instanceof Error ? error.message : String(error);
-      return { status: 'crashed', engineDead: true, error: { name: 'EngineError', message: `the Python engine failed: ${message.slice(0, 500)}` } };
+      const stack = /call stack|stack overflow/i.test(message) ? ' (the browser stack ran out: the code recursed too deeply in C)' : '';
+      return { status: 'crashed', engineDead: true, error: { name: 'EngineError', message: `the Python engine failed${stack}: ${message.slice(0, 500)}; it was restarted` } };
     } finally {
+      this.onFatal = undefined;
       running = false;
       clearTimeout(timer);
       this.stdout.end();
