@@ -2,7 +2,7 @@
  * The playground served by `npm start`: a code box, Run and Stop, and the run's streamed output,
  * value, error, status and duration. It uses the built library exactly as an app would.
  */
-import { createSandbox, type RunResult, type Sandbox } from '../dist/index.js';
+import { createSandbox, type Language, type RunResult, type Sandbox } from '../dist/index.js';
 import { EXAMPLES } from './examples.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -16,14 +16,25 @@ const stopButton = $<HTMLButtonElement>('stop');
 const status = $<HTMLSpanElement>('status');
 const duration = $<HTMLSpanElement>('duration');
 const output = $<HTMLElement>('output');
+const progress = $<HTMLProgressElement>('progress');
 
 let sandbox: Sandbox | undefined;
-let sandboxMemory = 0;
+let sandboxKey = '';
 let controller: AbortController | undefined;
 
-for (const name of Object.keys(EXAMPLES)) example.append(new Option(name, name));
-code.value = EXAMPLES['Hello world']!;
-example.addEventListener('change', () => (code.value = EXAMPLES[example.value] ?? ''));
+const currentLanguage = () => language.value as Language;
+
+function showExamples(): void {
+  example.replaceChildren(...Object.keys(EXAMPLES[currentLanguage()]).map((name) => new Option(name, name)));
+  code.value = EXAMPLES[currentLanguage()]['Hello world']!;
+}
+showExamples();
+example.addEventListener('change', () => (code.value = EXAMPLES[currentLanguage()][example.value] ?? ''));
+language.addEventListener('change', () => {
+  memory.value = currentLanguage() === 'python' ? '512' : '64';
+  showExamples();
+  void ensureSandbox().then(() => setStatus('ready'), showStartError);
+});
 
 function setStatus(text: string, kind = ''): void {
   status.textContent = text;
@@ -44,16 +55,60 @@ function append(kind: string, text: string, label?: string): void {
 }
 
 async function ensureSandbox(): Promise<Sandbox> {
-  const memoryLimitMB = Number(memory.value) || 64;
-  if (sandbox && sandboxMemory === memoryLimitMB) return sandbox;
+  const lang = currentLanguage();
+  const memoryLimitMB = Number(memory.value) || (lang === 'python' ? 512 : 64);
+  const key = `${lang}:${memoryLimitMB}`;
+  if (sandbox && sandboxKey === key) return sandbox;
   await sandbox?.dispose();
-  setStatus('starting…');
-  sandbox = await createSandbox({ language: language.value as 'javascript', memoryLimitMB });
-  sandboxMemory = memoryLimitMB;
+  sandbox = undefined;
+  setStatus(lang === 'python' ? 'loading Python…' : 'starting…');
+  progress.hidden = false;
+  progress.removeAttribute('value');
+  try {
+    sandbox = await createSandbox({
+      language: lang,
+      memoryLimitMB,
+      onProgress: (e) => {
+        if (e.phase === 'download' && e.total) progress.value = e.loaded! / e.total;
+        else if (e.phase !== 'download') progress.removeAttribute('value');
+      },
+    });
+  } finally {
+    progress.hidden = true;
+  }
+  sandboxKey = key;
   return sandbox;
 }
 
+function showStartError(error: unknown): void {
+  setStatus('failed', 'error');
+  append('error', String(error), 'error');
+}
+
+/** Rich outputs: images inline; HTML and SVG markup only inside a sandboxed frame of their own. */
+function showOutput(mime: string, data: string): void {
+  const label = document.createElement('span');
+  label.className = 'label';
+  label.textContent = mime;
+  output.append(label);
+  if (mime === 'image/png' || mime === 'image/jpeg') {
+    const img = document.createElement('img');
+    img.src = `data:${mime};base64,${data}`;
+    img.alt = 'output image';
+    output.append(img);
+  } else if (mime === 'text/html' || mime === 'image/svg+xml') {
+    const frame = document.createElement('iframe');
+    frame.setAttribute('sandbox', '');
+    frame.className = 'rich';
+    frame.srcdoc = data;
+    output.append(frame);
+  } else {
+    append('value', data);
+  }
+}
+
 function show(result: RunResult): void {
+  for (const item of result.outputs) showOutput(item.mime, item.data);
   if (result.text !== undefined) append('value', result.text, 'value');
   if (result.error) {
     const where = result.error.line ? ` (line ${result.error.line})` : '';
@@ -110,10 +165,4 @@ code.addEventListener('keydown', (event) => {
   }
 });
 
-ensureSandbox().then(
-  () => setStatus('ready'),
-  (error) => {
-    setStatus('failed', 'error');
-    append('error', String(error), 'error');
-  },
-);
+ensureSandbox().then(() => setStatus('ready'), showStartError);

@@ -41,5 +41,14 @@ test('runs the example, streams output, and Stop ends an infinite loop', async (
   await expect(page.getByTestId('output')).toContainText('SyntaxError');
   await expect(page.getByTestId('output')).toContainText('(line 2)');
   await page.screenshot({ path: test.info().outputPath('playground-error.png') });
+
+  // Python: loads with a progress bar, shows a traceback and rich output.
+  await page.locator('#language').selectOption('python');
+  await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 30_000 });
+  await page.locator('#example').selectOption('Rich output (display)');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('ok');
+  await expect(page.locator('#output iframe.rich')).toHaveCount(2);
+  await page.screenshot({ path: test.info().outputPath('playground-python.png') });
   expect(errors).toEqual([]);
 });
