@@ -2,7 +2,8 @@
  * Python in Pyodide across the real boundary. Pyodide takes seconds to start, so each block shares
  * one page and one sandbox and runs its tests in order.
  */
-import { expect, runIn, sharedHost, test } from './helpers.js';
+import { CANARY } from './ports.js';
+import { canaryHits, expect, runIn, sharedHost, test } from './helpers.js';
 
 const createPython = (options: Record<string, unknown> = {}) => async (page: import('@playwright/test').Page) => {
   await page.evaluate(async (options) => {
@@ -202,6 +203,40 @@ Table()`);
     ]);
     expect(r.text).toMatch(/<__main__.Table object at/);
     expect((await run('1 + 1')).outputs).toEqual([]);
+  });
+
+  test('Python reaches neither the network nor the host, through js, pyodide.http or urllib', async () => {
+    await fetch(`${CANARY}/__reset`);
+    const r = await run(`
+import js, pyodide.http, urllib.request
+results = {}
+async def attempt(name, coro):
+    try:
+        await coro
+        results[name] = "reached"
+    except BaseException as error:
+        results[name] = "blocked"
+async def sync_attempt(name, fn):
+    try:
+        fn()
+        results[name] = "reached"
+    except BaseException as error:
+        results[name] = "blocked"
+await attempt("js.fetch", js.fetch("${CANARY}/py-js-fetch"))
+await attempt("pyfetch", pyodide.http.pyfetch("${CANARY}/py-pyfetch"))
+await sync_attempt("urllib", lambda: urllib.request.urlopen("${CANARY}/py-urllib"))
+await sync_attempt("xhr", lambda: (lambda x: (x.open("GET", "${CANARY}/py-xhr", False), x.send()))(js.XMLHttpRequest.new()))
+await sync_attempt("importScripts", lambda: js.importScripts("${CANARY}/py-import.js"))
+await sync_attempt("eval", lambda: js.eval("1"))
+[results, str(js.self.location.href)[:5], hasattr(js, "document"), hasattr(js, "localStorage")]`);
+    expect(r.status).toBe('ok');
+    const [results, scheme, hasDocument, hasStorage] = r.value as [Record<string, string>, string, boolean, boolean];
+    expect(results).toEqual({ 'js.fetch': 'blocked', pyfetch: 'blocked', urllib: 'blocked', xhr: 'blocked', importScripts: 'blocked', eval: 'blocked' });
+    expect(scheme).toBe('blob:');
+    expect(hasDocument).toBe(false);
+    expect(hasStorage).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await canaryHits()).toEqual([]);
   });
 
   test('output and values are capped', async () => {
