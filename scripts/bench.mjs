@@ -34,8 +34,8 @@ for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plai
   await page.goto(`http://127.0.0.1:${server.address().port}/bench/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
   results[name] = {
-    javascript: await page.evaluate((it) => window.runBench(it), ITERATIONS),
-    python: await page.evaluate((it) => window.runPythonBench(it), PY_ITERATIONS),
+    javascript: await page.evaluate((it) => window.runBench('javascript', it), ITERATIONS),
+    python: await page.evaluate((it) => window.runBench('python', it), PY_ITERATIONS),
   };
   await page.close();
   server.close();
