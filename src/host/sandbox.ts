@@ -1,31 +1,17 @@
 /**
- * The public `Sandbox`: queues runs, enforces the host-side limits that do not depend on the guest
- * cooperating (hard deadline, abort, crash), and replaces the frame session whenever it had to be
- * killed. The main thread only ever waits on messages; it never blocks on the guest.
+ * The public `Sandbox`: queues runs and file and package calls, streams output to the caller, and
+ * replaces the frame session whenever it had to be killed (run-race.ts decides when). The main
+ * thread only ever waits on messages; it never blocks on the guest.
  */
 import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
-import type { RunRequest, StreamName, WorkerRunResult } from '../shared/protocol.js';
-import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
+import type { RunRequest, StreamName } from '../shared/protocol.js';
+import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
-import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
+import { FrameSession, SessionEndedError } from './frame-session.js';
+import { raceRun } from './run-race.js';
 import { createSandboxFs } from './sandbox-fs.js';
 import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
-
-/**
- * How long past its deadline a run may take before the host removes the frame. An interrupt
- * normally ends the run within milliseconds; this covers code that never yields to it.
- */
-const HARD_KILL_GRACE_MS = 500;
-/**
- * Python without shared memory cannot be interrupted while busy; the worker's own timer only
- * stops code that awaits. Busy code is stopped by removing the frame, so waiting longer is pointless.
- */
-const UNINTERRUPTIBLE_GRACE_MS = 100;
-/** How long an aborted run may take to stop by itself before the frame is removed. */
-const ABORT_GRACE_MS = 400;
-/** A waiting run stops on the RPC cancel within this; only then is the shared-memory interrupt sent. */
-const CANCEL_FIRST_MS = 50;
 
 /** Reports an exception thrown by a user callback without disturbing the run. */
 function reportCallbackError(error: unknown): void {
@@ -163,7 +149,7 @@ class SandboxImpl implements Sandbox {
       this.stateLostSinceLastRun = false;
       return result;
     };
-    const stopped = (status: RunStatus, message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }) => ({
+    const stopped = (status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }) => ({
       status,
       stdout: out.stdout,
       stderr: out.stderr,
@@ -200,75 +186,29 @@ class SandboxImpl implements Sandbox {
       maxOutputBytes: options.maxOutputBytes,
       maxValueBytes: this.options.maxValueBytes,
     };
-    // Each way a run can end, as one race. The worker's answer normally wins.
-    type Ending = { kind: 'result'; result: WorkerRunResult } | { kind: 'stop'; status: RunStatus; message: string };
-    const timers: Array<ReturnType<typeof setTimeout>> = [];
-    const cleanups: Array<() => void> = [];
-    const endings: Array<Promise<Ending>> = [
-      session.run(request).then(
-        (result): Ending => ({ kind: 'result', result }),
-        (error): Ending => {
-          const reason: EndReason = error instanceof SessionEndedError ? error.reason : { kind: 'crashed', message: String(error) };
-          return reason.kind === 'crashed'
-            ? { kind: 'stop', status: 'crashed', message: `${reason.message}; the engine was restarted and its state is lost` }
-            : { kind: 'stop', status: 'aborted', message: 'the sandbox was stopped' };
-        },
-      ),
-      new Promise<Ending>((resolve) => {
-        // JavaScript stops itself at the deadline (QuickJS's interrupt handler); Python needs to be
-        // interrupted from outside, which only a cross-origin isolated frame can do while it is busy.
-        const selfTimed = this.language === 'javascript';
-        // (A waiting Python cell is cancelled by the worker's own timer at the deadline.)
-        if (!selfTimed) timers.push(setTimeout(() => session.interruptShared(runSeq), options.timeoutMs + CANCEL_FIRST_MS));
-        const grace = selfTimed || session.sharedInterrupt ? HARD_KILL_GRACE_MS : UNINTERRUPTIBLE_GRACE_MS;
-        timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${options.timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }), options.timeoutMs + grace));
-      }),
-      new Promise<Ending>((resolve) => {
-        const onDispose = () => resolve({ kind: 'stop', status: 'aborted', message: 'the sandbox was disposed' });
-        this.disposedSignal.signal.addEventListener('abort', onDispose, { once: true });
-        cleanups.push(() => this.disposedSignal.signal.removeEventListener('abort', onDispose));
-      }),
-    ];
-    let abortRequested = false;
-    const { signal } = options;
-    if (signal) {
-      endings.push(
-        new Promise<Ending>((resolve) => {
-          const onAbort = () => {
-            abortRequested = true;
-            session.cancel(runSeq);
-            timers.push(setTimeout(() => session.interruptShared(runSeq), CANCEL_FIRST_MS));
-            timers.push(setTimeout(() => resolve({ kind: 'stop', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }), ABORT_GRACE_MS));
-          };
-          signal.addEventListener('abort', onAbort, { once: true });
-          cleanups.push(() => signal.removeEventListener('abort', onAbort));
-        }),
-      );
-    }
-
-    const ending = await Promise.race(endings);
-    for (const t of timers) clearTimeout(t);
-    for (const c of cleanups) c();
+    const { ending, abortRequested } = await raceRun(session, request, {
+      selfTimed: this.language === 'javascript',
+      signal: options.signal,
+      disposed: this.disposedSignal.signal,
+    });
     session.onOutput = undefined;
 
-    if (ending.kind === 'result') {
-      const { result } = ending;
-      // Output normally arrives before the result on the same port; deliver any rest in order.
-      deliver('stdout', result.stdout.slice(streamed.stdout.length));
-      deliver('stderr', result.stderr.slice(streamed.stderr.length));
-      const { runSeq: _seq, stateLost, engineDead, ...rest } = result;
-      // The engine only knows it was stopped; the host knows whether that was the clock or the caller.
-      if (rest.status === 'timeout' || rest.status === 'aborted') {
-        const status = abortRequested ? 'aborted' : 'timeout';
-        if (status !== rest.status) Object.assign(rest, stopped(status, status === 'aborted' ? 'the run was aborted' : 'the run passed its time limit and was stopped', rest));
-      }
-      if (engineDead) this.retire(session);
-      return finish(rest, Boolean(stateLost || engineDead));
+    if (ending.kind === 'stop') {
+      // The worker did not answer: end it. The replacement starts in the background.
+      this.retire(session);
+      return finish(stopped(ending.status, ending.message, streamed), !this.disposed);
     }
-    // The worker did not answer: end it. The replacement starts in the background.
-    this.retire(session);
-    const status = ending.status === 'crashed' || ending.status === 'timeout' || ending.status === 'aborted' ? ending.status : 'crashed';
-    return finish(stopped(status, ending.message, streamed), status !== 'aborted' || !this.disposed);
+    const { runSeq: _seq, stateLost, engineDead, ...result } = ending.result;
+    // Output normally arrives before the result on the same port; deliver any rest in order.
+    deliver('stdout', result.stdout.slice(streamed.stdout.length));
+    deliver('stderr', result.stderr.slice(streamed.stderr.length));
+    if (engineDead) this.retire(session);
+    // The engine only knows it was stopped; the host knows whether that was the clock or the caller.
+    if ((result.status === 'timeout' || result.status === 'aborted') && result.status !== (abortRequested ? 'aborted' : 'timeout')) {
+      const status = abortRequested ? 'aborted' : 'timeout';
+      return finish({ ...result, ...stopped(status, status === 'aborted' ? 'the run was aborted' : 'the run passed its time limit and was stopped', result) }, Boolean(stateLost));
+    }
+    return finish(result, Boolean(stateLost || engineDead));
   }
 
   /** Fetches what `requests` need (host side: the frame cannot) and installs it in `session`. */

@@ -1,0 +1,96 @@
+/**
+ * Every way one run can end, raced: the worker's answer, the hard deadline, the caller's abort,
+ * `dispose()`, or the session dying. Only the worker's answer keeps the engine; every other ending
+ * means the caller must replace the session. The limits here hold whatever the guest does.
+ */
+import type { RunRequest, WorkerRunResult } from '../shared/protocol.js';
+import { SessionEndedError, type FrameSession } from './frame-session.js';
+
+/**
+ * How long past its deadline a run may take before the host removes the frame. An interrupt
+ * normally ends the run within milliseconds; this covers code that never yields to it.
+ */
+const HARD_KILL_GRACE_MS = 500;
+/**
+ * Python without shared memory cannot be interrupted while busy (the worker's own timer only stops
+ * code that awaits), so busy code is stopped by removing the frame; waiting longer is pointless.
+ */
+const UNINTERRUPTIBLE_GRACE_MS = 100;
+/** How long an aborted run may take to stop by itself before the frame is removed. */
+const ABORT_GRACE_MS = 400;
+/**
+ * A waiting run stops on the RPC cancel within this; only then is the shared-memory interrupt sent
+ * (a SIGINT that reaches Pyodide after its run ended would break its event loop).
+ */
+const CANCEL_FIRST_MS = 50;
+
+/** How a run ended: the worker's result, or a stop that needs the session replaced. */
+export type Ending =
+  | { kind: 'result'; result: WorkerRunResult }
+  | { kind: 'stop'; status: 'timeout' | 'aborted' | 'crashed'; message: string };
+
+export interface RaceOptions {
+  /** True when the engine stops itself at the deadline (QuickJS); Python needs an interrupt from outside. */
+  selfTimed: boolean;
+  signal: AbortSignal | undefined;
+  /** Aborted when the sandbox is disposed. */
+  disposed: AbortSignal;
+}
+
+/** Runs `request` on `session` and resolves with the first ending, and whether the caller aborted. */
+export async function raceRun(
+  session: FrameSession,
+  request: RunRequest,
+  { selfTimed, signal, disposed }: RaceOptions,
+): Promise<{ ending: Ending; abortRequested: boolean }> {
+  const { runSeq, timeoutMs } = request;
+  const timers: Array<ReturnType<typeof setTimeout>> = [];
+  const cleanups: Array<() => void> = [];
+  const after = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
+  const on = (target: AbortSignal, fn: () => void) => {
+    target.addEventListener('abort', fn, { once: true });
+    cleanups.push(() => target.removeEventListener('abort', fn));
+  };
+  let abortRequested = false;
+
+  const endings: Array<Promise<Ending>> = [
+    session.run(request).then(
+      (result): Ending => ({ kind: 'result', result }),
+      (error): Ending => {
+        const reason = error instanceof SessionEndedError ? error.reason : { kind: 'crashed' as const, message: String(error) };
+        return reason.kind === 'crashed'
+          ? { kind: 'stop', status: 'crashed', message: `${reason.message}; the engine was restarted and its state is lost` }
+          : { kind: 'stop', status: 'aborted', message: 'the sandbox was stopped' };
+      },
+    ),
+    new Promise<Ending>((resolve) => {
+      // A waiting Python cell is cancelled by the worker's own timer at the deadline; a busy one
+      // needs the shared-memory interrupt, which only a cross-origin isolated frame has.
+      if (!selfTimed) after(timeoutMs + CANCEL_FIRST_MS, () => session.interruptShared(runSeq));
+      const grace = selfTimed || session.sharedInterrupt ? HARD_KILL_GRACE_MS : UNINTERRUPTIBLE_GRACE_MS;
+      after(timeoutMs + grace, () =>
+        resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }),
+      );
+    }),
+    new Promise<Ending>((resolve) => on(disposed, () => resolve({ kind: 'stop', status: 'aborted', message: 'the sandbox was disposed' }))),
+  ];
+  if (signal) {
+    endings.push(
+      new Promise<Ending>((resolve) =>
+        on(signal, () => {
+          abortRequested = true;
+          session.cancel(runSeq);
+          after(CANCEL_FIRST_MS, () => session.interruptShared(runSeq));
+          after(ABORT_GRACE_MS, () =>
+            resolve({ kind: 'stop', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }),
+          );
+        }),
+      ),
+    );
+  }
+
+  const ending = await Promise.race(endings);
+  for (const t of timers) clearTimeout(t);
+  for (const c of cleanups) c();
+  return { ending, abortRequested };
+}
