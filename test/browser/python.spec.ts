@@ -205,6 +205,28 @@ Table()`);
     expect((await run('1 + 1')).outputs).toEqual([]);
   });
 
+  test('figures left open at the end of a run become image/png outputs (with a stand-in pyplot)', async () => {
+    // matplotlib itself needs a package index, which these machines do not have; a stand-in
+    // pyplot with the same four calls checks the sandbox's side of the collection.
+    const r = await run(`
+import sys, types
+closed = []
+class Figure:
+    def savefig(self, buffer, format, bbox_inches):
+        assert format == "png"
+        buffer.write(b"\\x89PNG-stand-in")
+pyplot = types.ModuleType("matplotlib.pyplot")
+pyplot.get_fignums = lambda: [1, 2]
+pyplot.figure = lambda number: Figure()
+pyplot.close = lambda which: closed.append(which)
+sys.modules["matplotlib.pyplot"] = pyplot
+"drawn"`);
+    expect(r).toMatchObject({ status: 'ok', value: 'drawn' });
+    expect(r.outputs.map((o) => o.mime)).toEqual(['image/png', 'image/png']);
+    expect(atob(r.outputs[0]!.data)).toBe('\x89PNG-stand-in');
+    expect((await run('import sys\ndel sys.modules["matplotlib.pyplot"]\nclosed')).value).toEqual(['all']);
+  });
+
   test('Python reaches neither the network nor the host, through js, pyodide.http or urllib', async () => {
     await fetch(`${CANARY}/__reset`);
     const r = await run(`
