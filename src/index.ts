@@ -4,4 +4,5 @@
  */
 export { createSandbox } from './host/sandbox.js';
 export { DisposedError, NotSupportedError, PackageError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
+export type { LimitName, RestartReason, SandboxEvent, SandboxEventType } from './shared/events.js';
 export type { Language, ProgressEvent, RunError, RunOptions, RunResult, RunStatus, Sandbox, SandboxFileSystem, SandboxOptions } from './shared/types.js';

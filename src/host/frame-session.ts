@@ -38,6 +38,20 @@ export class SessionEndedError extends Error {
   }
 }
 
+/** True for Comlink's replies: `{ id: string, type: 'RAW' | 'HANDLER', … }`. */
+function isComlinkReply(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const { id, type } = v as { id?: unknown; type?: unknown };
+  return typeof id === 'string' && (type === 'RAW' || type === 'HANDLER');
+}
+
+/** A short, safe description of a dropped message (its type tag, never its content). */
+function describeMessage(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return `a ${v === null ? 'null' : typeof v}`;
+  const type = (v as { type?: unknown }).type;
+  return typeof type === 'string' ? `type ${JSON.stringify(type.slice(0, 40))} with unexpected fields` : 'an object without a type';
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SandboxStartError(message)), ms)));
@@ -48,6 +62,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 export class FrameSession {
   /** Receives output chunks of every run; the owner filters by run number. */
   onOutput: ((message: OutputMessage) => void) | undefined;
+  /** Hears about messages that failed validation and were dropped. */
+  onDropped: ((channel: 'rpc' | 'control', reason: string) => void) | undefined;
   /** Settles once, when the session ends for any reason. */
   readonly ended: Promise<EndReason>;
   /** True when runs can be interrupted through shared memory (cross-origin isolated pages). */
@@ -63,12 +79,16 @@ export class FrameSession {
     this.ended = new Promise((resolve) => (this.endWith = resolve));
     this.remote = Comlink.wrap<WorkerApi>(this.rpc.port1);
     this.rpc.port1.addEventListener('message', (event) => {
-      if (isOutputMessage(event.data)) this.onOutput?.(event.data);
+      const data: unknown = event.data;
+      if (isOutputMessage(data)) this.onOutput?.(data);
+      // Comlink answers its own calls (they carry a string id); anything else is dropped.
+      else if (!isComlinkReply(data)) this.onDropped?.('rpc', describeMessage(data));
     });
     this.rpc.port1.start();
     this.control.port1.addEventListener('message', (event) => {
-      const data = event.data;
-      if (isControlToHost(data) && data.type === 'worker-error') this.end({ kind: 'crashed', message: data.message });
+      const data: unknown = event.data;
+      if (!isControlToHost(data)) this.onDropped?.('control', describeMessage(data));
+      else if (data.type === 'worker-error') this.end({ kind: 'crashed', message: data.message });
     });
     this.control.port1.start();
   }

@@ -3,6 +3,7 @@
  * `TypeError` or `RangeError` that names the option. Unknown options are refused, so a typo such as
  * `timeout:` does not silently fall back to a default.
  */
+import type { SandboxEvent } from '../shared/events.js';
 import type { Language, ProgressEvent, RunOptions, SandboxOptions } from '../shared/types.js';
 
 /** Defaults the README documents. */
@@ -23,7 +24,7 @@ const LIMITS = {
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
-const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress']);
+const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent']);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
@@ -39,6 +40,7 @@ export interface ResolvedSandboxOptions {
   /** Absolute folder URL ending in '/', or undefined when no index was given. */
   packageIndexUrl: URL | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
+  onEvent: ((event: SandboxEvent) => void) | undefined;
 }
 
 /** Run options with every default filled in. */
@@ -114,6 +116,7 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     packages: packageList(where, o.packages),
     packageIndexUrl: resolveFolderUrl('packageIndexUrl', o.packageIndexUrl),
     onProgress: callback(where, 'onProgress', o.onProgress) as ((event: ProgressEvent) => void) | undefined,
+    onEvent: callback(where, 'onEvent', o.onEvent) as ((event: SandboxEvent) => void) | undefined,
   };
 }
 

@@ -7,11 +7,15 @@ import { DisposedError, NotSupportedError, PackageError, SandboxStartError } fro
 import type { RunRequest, StreamName } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
-import { FrameSession, SessionEndedError } from './frame-session.js';
+import type { RestartReason, SandboxEvent } from '../shared/events.js';
+import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun } from './run-race.js';
 import { createSandboxFs } from './sandbox-fs.js';
 import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
+
+/** Omit that keeps a union a union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Reports an exception thrown by a user callback without disturbing the run. */
 function reportCallbackError(error: unknown): void {
@@ -50,10 +54,23 @@ class SandboxImpl implements Sandbox {
 
   /** Starts the first session; used by {@link createSandbox}. */
   async start(): Promise<void> {
+    this.emit({ type: 'sandbox-created', language: this.language });
     await this.ensureSession();
   }
 
+  /** Sends an audit event to the caller's `onEvent`, stamped with the time. */
+  private emit(event: DistributiveOmit<SandboxEvent, 'time'>): void {
+    const { onEvent } = this.options;
+    if (!onEvent) return;
+    try {
+      onEvent({ time: Date.now(), ...event } as SandboxEvent);
+    } catch (error) {
+      reportCallbackError(error);
+    }
+  }
+
   private startSession(): Promise<FrameSession> {
+    const begun = performance.now();
     const progress = (event: ProgressEvent) => {
       if (this.disposed) return;
       try {
@@ -89,7 +106,9 @@ class SandboxImpl implements Sandbox {
           throw new DisposedError();
         }
         this.session = session;
-        void session.ended.then(() => this.onSessionEnded(session));
+        session.onDropped = (channel, reason) => this.emit({ type: 'message-dropped', channel, reason });
+        void session.ended.then((reason) => this.onSessionEnded(session, reason));
+        this.emit({ type: 'sandbox-ready', startMs: Math.round(performance.now() - begun) });
         return session;
       })
       .finally(() => {
@@ -108,19 +127,21 @@ class SandboxImpl implements Sandbox {
   }
 
   /** A session ended outside any run's control (e.g. the worker crashed while idle). */
-  private onSessionEnded(session: FrameSession): void {
+  private onSessionEnded(session: FrameSession, reason: EndReason): void {
     if (this.session !== session) return;
     this.session = undefined;
     if (this.disposed) return;
     this.stateLostSinceLastRun = true;
+    this.emit({ type: 'sandbox-restarted', reason: 'crashed', message: reason.kind === 'crashed' ? reason.message : 'the frame was removed' });
     // Start the replacement now so the next run does not pay for it.
     if (!this.starting) this.startSession();
   }
 
   /** Ends a session a run gave up on, and starts its replacement in the background. */
-  private retire(session: FrameSession): void {
+  private retire(session: FrameSession, reason: RestartReason, message: string, runSeq: number): void {
     if (this.session === session) this.session = undefined;
     session.kill();
+    if (!this.disposed) this.emit({ type: 'sandbox-restarted', reason, message, runSeq });
     if (!this.disposed && !this.starting) this.startSession();
   }
 
@@ -144,9 +165,11 @@ class SandboxImpl implements Sandbox {
 
   private async runNow(code: string, options: ResolvedRunOptions): Promise<RunResult> {
     let started = performance.now();
+    let runSeq: number | undefined;
     const finish = (r: Omit<RunResult, 'durationMs' | 'stateLost'>, stateLost: boolean): RunResult => {
       const result: RunResult = { ...r, stateLost: stateLost || this.stateLostSinceLastRun, durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
       this.stateLostSinceLastRun = false;
+      if (runSeq !== undefined) this.reportRun(runSeq, result, options.maxOutputBytes);
       return result;
     };
     const stopped = (status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }) => ({
@@ -162,7 +185,8 @@ class SandboxImpl implements Sandbox {
     const session = await this.ensureSession();
     // The run's own time starts once its engine is ready (after any restart it had to wait for).
     started = performance.now();
-    const runSeq = ++this.runSeq;
+    runSeq = ++this.runSeq;
+    this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
     const streamed: Record<StreamName, string> = { stdout: '', stderr: '' };
     const deliver = (stream: StreamName, text: string) => {
       if (!text) return;
@@ -195,20 +219,35 @@ class SandboxImpl implements Sandbox {
 
     if (ending.kind === 'stop') {
       // The worker did not answer: end it. The replacement starts in the background.
-      this.retire(session);
+      this.retire(session, ending.status, ending.message, runSeq);
       return finish(stopped(ending.status, ending.message, streamed), !this.disposed);
     }
     const { runSeq: _seq, stateLost, engineDead, ...result } = ending.result;
     // Output normally arrives before the result on the same port; deliver any rest in order.
     deliver('stdout', result.stdout.slice(streamed.stdout.length));
     deliver('stderr', result.stderr.slice(streamed.stderr.length));
-    if (engineDead) this.retire(session);
+    if (engineDead) this.retire(session, 'crashed', result.error?.message ?? 'the engine failed', runSeq);
     // The engine only knows it was stopped; the host knows whether that was the clock or the caller.
     if ((result.status === 'timeout' || result.status === 'aborted') && result.status !== (abortRequested ? 'aborted' : 'timeout')) {
       const status = abortRequested ? 'aborted' : 'timeout';
       return finish({ ...result, ...stopped(status, status === 'aborted' ? 'the run was aborted' : 'the run passed its time limit and was stopped', result) }, Boolean(stateLost));
     }
     return finish(result, Boolean(stateLost || engineDead));
+  }
+
+  /** Reports a finished run and the limits it hit. */
+  private reportRun(runSeq: number, result: RunResult, maxOutputBytes: number): void {
+    const bytes = (s: string) => new TextEncoder().encode(s).length;
+    const stdoutBytes = bytes(result.stdout);
+    const stderrBytes = bytes(result.stderr);
+    const { status, durationMs, stateLost } = result;
+    this.emit({ type: 'run-finished', runSeq, status, durationMs, stdoutBytes, stderrBytes, stateLost });
+    if (status === 'timeout' || status === 'memory') this.emit({ type: 'limit-hit', runSeq, limit: status });
+    if (result.truncated) {
+      // A cut stream ends within 3 bytes of its cap (never inside a UTF-8 character).
+      const output = Math.max(stdoutBytes, stderrBytes) > maxOutputBytes - 4;
+      this.emit({ type: 'limit-hit', runSeq, limit: output ? 'output' : 'value' });
+    }
   }
 
   /** Fetches what `requests` need (host side: the frame cannot) and installs it in `session`. */
@@ -259,6 +298,7 @@ class SandboxImpl implements Sandbox {
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
+    this.emit({ type: 'sandbox-disposed' });
     this.disposed = true;
     this.disposedSignal.abort();
     this.session?.kill();

@@ -2,6 +2,7 @@
  * The public types of ai-sandbox. Everything here crosses into user code; nothing here holds a
  * resource. The wire protocol between the host and the sandbox lives in `protocol.ts`.
  */
+import type { SandboxEvent } from './events.js';
 
 /** The languages a sandbox can run. */
 export type Language = 'javascript' | 'python';
@@ -52,6 +53,8 @@ export interface SandboxOptions {
   packageIndexUrl?: string | URL;
   /** Called as the sandbox starts (Python takes seconds: show a progress bar). */
   onProgress?(event: ProgressEvent): void;
+  /** Receives audit events: lifecycle, runs, limits hit, messages dropped at a boundary. */
+  onEvent?(event: SandboxEvent): void;
 }
 
 /** Options for one {@link Sandbox.run}. */

@@ -1,0 +1,44 @@
+/**
+ * Audit events: what a sandbox did, for an app to log or show. Every event has the time it
+ * happened (`Date.now()`) and, when it belongs to a run, that run's number (`runSeq`, counting
+ * from 1 per sandbox). Events are plain data.
+ */
+import type { Language, RunStatus } from './types.js';
+
+interface Base {
+  /** Milliseconds since the epoch. */
+  time: number;
+  /** The run this event belongs to, if any. */
+  runSeq?: number;
+}
+
+/** Why a sandbox's engine was replaced. */
+export type RestartReason = 'timeout' | 'aborted' | 'crashed';
+
+/** Which limit a run hit. */
+export type LimitName = 'timeout' | 'memory' | 'output' | 'value';
+
+/** Every event a sandbox reports through `onEvent`. */
+export type SandboxEvent =
+  | (Base & { type: 'sandbox-created'; language: Language })
+  /** An engine is ready: the first one, or a replacement. */
+  | (Base & { type: 'sandbox-ready'; startMs: number })
+  /** The engine was replaced: state is lost. */
+  | (Base & { type: 'sandbox-restarted'; reason: RestartReason; message: string })
+  | (Base & { type: 'sandbox-disposed' })
+  | (Base & { type: 'run-started'; runSeq: number; codeBytes: number })
+  | (Base & {
+      type: 'run-finished';
+      runSeq: number;
+      status: RunStatus;
+      durationMs: number;
+      stdoutBytes: number;
+      stderrBytes: number;
+      stateLost: boolean;
+    })
+  | (Base & { type: 'limit-hit'; runSeq: number; limit: LimitName })
+  /** A message that failed validation at a boundary was dropped (nothing acted on it). */
+  | (Base & { type: 'message-dropped'; channel: 'rpc' | 'control'; reason: string });
+
+/** The event types, for exhaustive handling. */
+export type SandboxEventType = SandboxEvent['type'];
