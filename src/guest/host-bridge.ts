@@ -17,6 +17,10 @@ export interface HostBridge {
   formEncode(pairs: string): string;
   /** Parses application/x-www-form-urlencoded into name/value pairs (JSON). */
   formDecode(query: string): string;
+  /** The host tools' names (JSON array). */
+  toolNames(): string;
+  /** Calls a host tool with JSON arguments; resolves with its JSON answer, rejects with its error. */
+  callTool(name: string, args: string): Promise<string>;
 }
 
 /** What the installed runtime gives back to the worker (never to guest code). */

@@ -12,6 +12,21 @@ import { describe } from './to-plain.js';
 import { createUrlClasses } from './url.js';
 import { atob, btoa, createCrypto, DOMException, structuredClone, TextDecoder, TextEncoder } from './web-apis.js';
 
+/**
+ * `tools.<name>(args)`: the host's tools, as async functions. Arguments and answers cross as JSON,
+ * so only plain data goes either way.
+ */
+function createTools(host: HostBridge): Readonly<Record<string, (args?: unknown) => Promise<unknown>>> {
+  const tools: Record<string, (args?: unknown) => Promise<unknown>> = Object.create(null);
+  for (const name of JSON.parse(host.toolNames()) as string[]) {
+    tools[name] = async (args?: unknown) => {
+      const answer = await host.callTool(name, JSON.stringify(args === undefined ? null : args));
+      return JSON.parse(answer) as unknown;
+    };
+  }
+  return Object.freeze(tools);
+}
+
 /** Defines the globals on `globalThis` and returns the worker's control object. */
 export function install(host: HostBridge): GuestControl {
   const now = () => host.now();
@@ -40,6 +55,7 @@ export function install(host: HostBridge): GuestControl {
     structuredClone,
     crypto: createCrypto((n) => host.randomBytes(n)),
     performance: { now, timeOrigin: Date.now() - now() },
+    tools: createTools(host),
   };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });

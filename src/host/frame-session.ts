@@ -9,6 +9,7 @@ import {
   isControlToHost,
   isFsResult,
   isOutputMessage,
+  isToolCallMessage,
   PROTOCOL,
   readWorkerRunResult,
   type EngineConfig,
@@ -16,6 +17,8 @@ import {
   type FsRequest,
   type FsResult,
   type InstallRequest,
+  type ToolCallMessage,
+  type ToolReplyMessage,
   type OutputMessage,
   type RunRequest,
   type WorkerApi,
@@ -64,6 +67,8 @@ export class FrameSession {
   onOutput: ((message: OutputMessage) => void) | undefined;
   /** Hears about messages that failed validation and were dropped. */
   onDropped: ((channel: 'rpc' | 'control', reason: string) => void) | undefined;
+  /** Answers the guest's tool calls: resolves with the answer's JSON, rejects with the error to report. */
+  onToolCall: ((call: ToolCallMessage) => Promise<string>) | undefined;
   /** Settles once, when the session ends for any reason. */
   readonly ended: Promise<EndReason>;
   /** True when runs can be interrupted through shared memory (cross-origin isolated pages). */
@@ -81,6 +86,7 @@ export class FrameSession {
     this.rpc.port1.addEventListener('message', (event) => {
       const data: unknown = event.data;
       if (isOutputMessage(data)) this.onOutput?.(data);
+      else if (isToolCallMessage(data)) this.answerToolCall(data);
       // Comlink answers its own calls (they carry a string id); anything else is dropped.
       else if (!isComlinkReply(data)) this.onDropped?.('rpc', describeMessage(data));
     });
@@ -154,6 +160,17 @@ export class FrameSession {
     // the message goes to this one window, and the frame accepts it only from its parent.
     this.iframe.contentWindow?.postMessage(init, '*', [this.control.port2, this.rpc.port2, ...Object.values(files)]);
     return ready;
+  }
+
+  private answerToolCall(call: ToolCallMessage): void {
+    const reply = (message: ToolReplyMessage) => {
+      if (!this.isEnded) this.rpc.port1.postMessage(message);
+    };
+    const answer = this.onToolCall?.(call) ?? Promise.reject(new Error('tools are not available'));
+    answer.then(
+      (value) => reply({ type: 'tool-reply', callId: call.callId, ok: true, value }),
+      (error: unknown) => reply({ type: 'tool-reply', callId: call.callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   /** Runs code; rejects with {@link SessionEndedError} if the session ends first. */

@@ -4,7 +4,7 @@
  * `timeout:` does not silently fall back to a default.
  */
 import type { SandboxEvent } from '../shared/events.js';
-import type { Language, ProgressEvent, RunOptions, SandboxOptions } from '../shared/types.js';
+import type { Language, ProgressEvent, RunOptions, SandboxOptions, Tool } from '../shared/types.js';
 
 /** Defaults the README documents. */
 export const DEFAULTS = {
@@ -24,7 +24,7 @@ const LIMITS = {
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
-const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent']);
+const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools']);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
@@ -41,6 +41,8 @@ export interface ResolvedSandboxOptions {
   packageIndexUrl: URL | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
   onEvent: ((event: SandboxEvent) => void) | undefined;
+  /** Tools by name (names are identifiers). */
+  tools: ReadonlyMap<string, Tool>;
 }
 
 /** Run options with every default filled in. */
@@ -117,7 +119,21 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     packageIndexUrl: resolveFolderUrl('packageIndexUrl', o.packageIndexUrl),
     onProgress: callback(where, 'onProgress', o.onProgress) as ((event: ProgressEvent) => void) | undefined,
     onEvent: callback(where, 'onEvent', o.onEvent) as ((event: SandboxEvent) => void) | undefined,
+    tools: toolMap(where, o.tools),
   };
+}
+
+/** Checks `tools`: an object of functions whose names are identifiers in both languages. */
+function toolMap(where: string, value: unknown): ReadonlyMap<string, Tool> {
+  const tools = new Map<string, Tool>();
+  if (value === undefined) return tools;
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${where}: tools must be an object of functions`);
+  for (const [name, fn] of Object.entries(value)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`${where}: tool name ${JSON.stringify(name)} must be an identifier (letters, digits, _)`);
+    if (typeof fn !== 'function') throw new TypeError(`${where}: tools.${name} must be a function, got ${typeof fn}`);
+    tools.set(name, fn as Tool);
+  }
+  return tools;
 }
 
 /** Checks a list of package names or wheel URLs. */

@@ -37,6 +37,8 @@ export type SandboxEvent =
       stateLost: boolean;
     })
   | (Base & { type: 'limit-hit'; runSeq: number; limit: LimitName })
+  /** The guest called a host tool. `error` is the message when it failed or was refused. */
+  | (Base & { type: 'tool-call'; runSeq: number; name: string; durationMs: number; ok: boolean; error?: string })
   /** A message that failed validation at a boundary was dropped (nothing acted on it). */
   | (Base & { type: 'message-dropped'; channel: 'rpc' | 'control'; reason: string });
 

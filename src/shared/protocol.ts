@@ -64,6 +64,23 @@ export type ControlToHost = WorkerErrorMessage | FrameReadyMessage;
 /** Which stream an output chunk belongs to. */
 export type StreamName = 'stdout' | 'stderr';
 
+/**
+ * Worker → host on the rpc port: the guest called a host tool. Arguments travel as JSON text, so
+ * only plain data crosses, and the host parses them itself.
+ */
+export interface ToolCallMessage {
+  type: 'tool-call';
+  callId: number;
+  runSeq: number;
+  name: string;
+  args: string;
+}
+
+/** Host → worker on the rpc port: a tool's answer (JSON text) or its error message. */
+export type ToolReplyMessage =
+  | { type: 'tool-reply'; callId: number; ok: true; value: string }
+  | { type: 'tool-reply'; callId: number; ok: false; error: string };
+
 /** Worker → host on the rpc port, while a run goes on. Chunks of one run arrive in order. */
 export interface OutputMessage {
   type: 'output';
@@ -76,6 +93,8 @@ export interface OutputMessage {
 export interface EngineConfig {
   language: Language;
   memoryLimitBytes: number;
+  /** Names of the host tools the guest may call (`tools.<name>(args)`). */
+  toolNames: string[];
   /** Python: import name → distribution package, for the hint when such an import fails. */
   importHints?: Record<string, string>;
 }
@@ -196,6 +215,17 @@ export function isControlToHost(v: unknown): v is ControlToHost {
   if (v.type === 'worker-error') return typeof v.message === 'string';
   if (v.type === 'frame-ready') return typeof v.sharedInterrupt === 'boolean';
   return false;
+}
+
+/** Checks a tool call the host receives on the rpc port. */
+export function isToolCallMessage(v: unknown): v is ToolCallMessage {
+  return isRecord(v) && v.type === 'tool-call' && isCount(v.callId) && isCount(v.runSeq) && typeof v.name === 'string' && typeof v.args === 'string';
+}
+
+/** Checks a tool reply the worker receives on the rpc port. */
+export function isToolReplyMessage(v: unknown): v is ToolReplyMessage {
+  if (!isRecord(v) || v.type !== 'tool-reply' || !isCount(v.callId)) return false;
+  return v.ok === true ? typeof v.value === 'string' : v.ok === false && typeof v.error === 'string';
 }
 
 /** Checks an output chunk the host receives on the rpc port. */

@@ -53,9 +53,18 @@ export interface SandboxOptions {
   packageIndexUrl?: string | URL;
   /** Called as the sandbox starts (Python takes seconds: show a progress bar). */
   onProgress?(event: ProgressEvent): void;
-  /** Receives audit events: lifecycle, runs, limits hit, messages dropped at a boundary. */
+  /** Receives audit events: lifecycle, runs, limits hit, tool calls, messages dropped at a boundary. */
   onEvent?(event: SandboxEvent): void;
+  /**
+   * Host functions the guest may call during a run, as `await tools.name(args)` in both languages.
+   * Arguments and results cross as JSON (plain data, copied); a thrown error reaches the guest as
+   * an error with its message. `signal` aborts when the run ends, so a slow tool can stop.
+   */
+  tools?: Record<string, Tool>;
 }
+
+/** A host function the guest can call: see {@link SandboxOptions.tools}. */
+export type Tool = (args: unknown, context: { signal: AbortSignal }) => unknown;
 
 /** Options for one {@link Sandbox.run}. */
 export interface RunOptions {

@@ -12,6 +12,12 @@ export interface RunContext {
   readonly cancelled: boolean;
   /** Resolves when the host asks this run to stop; lets an engine stop waiting on timers. */
   readonly whenCancelled: Promise<void>;
+  /** Calls a host tool with JSON arguments; resolves with its JSON answer. */
+  callTool(name: string, args: string): Promise<string>;
+  /** How many of this run's tool calls await an answer. */
+  toolCallsWaiting(): number;
+  /** Resolves at the next tool answer. */
+  nextToolReply(): Promise<void>;
 }
 
 /** What an engine reports of a run; the worker API adds the run number and the output. */

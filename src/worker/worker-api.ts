@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import type { EngineFiles } from '../shared/protocol.js';
 import type { Engine, EngineFactory, RunContext } from './engine.js';
 import { OutputSink } from './output-sink.js';
+import type { ToolCalls } from './tool-calls.js';
 
 interface Cancellable {
   runSeq: number;
@@ -19,6 +20,7 @@ export function createWorkerApi(
   files: EngineFiles,
   interrupt: SharedArrayBuffer | undefined,
   post: (message: OutputMessage) => void,
+  tools: ToolCalls,
 ): WorkerApi {
   let engine: Engine | undefined;
   let current: Cancellable | undefined;
@@ -56,6 +58,9 @@ export function createWorkerApi(
           return cancelled;
         },
         whenCancelled,
+        callTool: (name, args) => tools.call(request.runSeq, name, args),
+        toolCallsWaiting: () => tools.waiting(request.runSeq),
+        nextToolReply: () => tools.nextReply(),
       };
       try {
         const outcome = await active.run(request, context);
@@ -70,6 +75,7 @@ export function createWorkerApi(
         if (output.truncated) result.truncated = true;
         return result;
       } finally {
+        tools.endRun(request.runSeq);
         current = undefined;
       }
     },

@@ -13,6 +13,9 @@ describe('resolveSandboxOptions', () => {
       maxValueBytes: 1024 * 1024,
       packages: [],
       packageIndexUrl: undefined,
+      onProgress: undefined,
+      onEvent: undefined,
+      tools: new Map(),
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
     expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);

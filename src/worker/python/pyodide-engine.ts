@@ -31,6 +31,7 @@ interface RunnerResult {
 }
 interface PySession {
   run(code: string, maxValueBytes: number): Promise<string>;
+  configure_tools(names: string[], call: (name: string, args: string) => Promise<string>): void;
   take_outputs(): string;
   cancel(): void;
   reset(): void;
@@ -57,6 +58,8 @@ export class PyodideEngine implements Engine {
   private readonly stdout = new StreamRelay();
   private readonly stderr = new StreamRelay();
   private stdinLines: string[] = [];
+  /** The run in progress; its tool calls go to the host. */
+  private current: RunContext | undefined;
   /** Rejects the current run when Pyodide reports a fatal error (its run would never settle). */
   private onFatal: ((error: unknown) => void) | undefined;
 
@@ -112,12 +115,17 @@ _runner.session
 `) as PySession;
     const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : new Int32Array(1);
     const stopSlot = init.interrupt ? new Int32Array(init.interrupt, 0, 1) : undefined;
-    return new PyodideEngine(pyodide, module, interruptBuffer, stopSlot);
+    const engine = new PyodideEngine(pyodide, module, interruptBuffer, stopSlot);
+    module.configure_tools(init.config.toolNames, (name, args) =>
+      engine.current ? engine.current.callTool(name, args) : Promise.reject(new Error('tools can only be called during a run')),
+    );
+    return engine;
   }
 
   async run(request: RunRequest, context: RunContext): Promise<Outcome> {
     Atomics.store(this.interruptBuffer, 0, 0);
     this.stdinLines = (request.stdin ?? '').split(/(?<=\n)/).filter((l) => l !== '');
+    this.current = context;
     this.stdout.target = (t) => context.output.write('stdout', t);
     this.stderr.target = (t) => context.output.write('stderr', t);
     const deadline = performance.now() + request.timeoutMs;
@@ -139,6 +147,7 @@ _runner.session
       const stack = /call stack|stack overflow/i.test(message) ? ' (the browser stack ran out: the code recursed too deeply in C)' : '';
       return { status: 'crashed', engineDead: true, error: { name: 'EngineError', message: `the Python engine failed${stack}: ${message.slice(0, 500)}; it was restarted` } };
     } finally {
+      this.current = undefined;
       this.onFatal = undefined;
       running = false;
       clearTimeout(timer);

@@ -272,15 +272,58 @@ def describe_error(error):
     return result
 
 
+class ToolError(Exception):
+    """A host tool failed; the message is the host's."""
+
+
+class Tools:
+    """`tools.<name>(args)`: the host's tools as async functions. Plain data crosses as JSON."""
+
+    def __init__(self, names, call):
+        self._names = list(names)
+        self._call = call
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._names:
+            available = ", ".join(self._names) or "none"
+            raise AttributeError(f"no tool named {name!r} (tools: {available})")
+
+        async def tool(args=None, **kwargs):
+            payload = json.dumps(kwargs if args is None else args)
+            try:
+                answer = await self._call(name, payload)
+            except Exception as error:
+                message = str(error)
+                if message.startswith("Error: "):
+                    message = message[len("Error: "):]
+                raise ToolError(f"tool {name!r} failed: {message}") from None
+            return json.loads(answer)
+
+        tool.__name__ = name
+        return tool
+
+    def __dir__(self):
+        return list(self._names)
+
+    def __repr__(self):
+        return f"<tools: {', '.join(self._names) or 'none'}>"
+
+
 class Session:
     """One guest namespace. reset() gives fresh globals; imported modules stay loaded."""
 
     def __init__(self):
         self.task = None
+        self.tools = Tools([], None)
         self.reset()
 
+    def configure_tools(self, names, call):
+        """Called once by the worker with the tool names and a JS function that calls the host."""
+        self.tools = Tools(names.to_py() if hasattr(names, "to_py") else names, call)
+        self.namespace["tools"] = self.tools
+
     def reset(self):
-        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": display}
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": display, "tools": self.tools}
 
     async def run(self, code, max_value_bytes):
         """Runs one cell; returns the outcome as JSON (status, value envelope or error)."""

@@ -14,8 +14,16 @@ function urlParts(u: URL): string {
 
 const URL_KEYS = new Set(['href', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash']);
 
-/** The worker-side implementations of the bridge, given where output goes. */
-export function hostBridge(write: (stream: number, text: string) => number): HostBridge {
+/** What the bridge needs from the engine: where output goes, and the tools of the current run. */
+export interface BridgeTarget {
+  write(stream: number, text: string): number;
+  toolNames: string[];
+  callTool(name: string, args: string): Promise<string>;
+}
+
+/** The worker-side implementations of the bridge. */
+export function hostBridge(target: BridgeTarget): HostBridge {
+  const write = (stream: number, text: string) => target.write(stream, text);
   return {
     write,
     now: () => performance.now(),
@@ -39,6 +47,8 @@ export function hostBridge(write: (stream: number, text: string) => number): Hos
     },
     formEncode: (pairs) => new URLSearchParams(JSON.parse(pairs) as string[][]).toString(),
     formDecode: (query) => JSON.stringify([...new URLSearchParams(query)]),
+    toolNames: () => JSON.stringify(target.toolNames),
+    callTool: (name, args) => target.callTool(name, args),
   };
 }
 
@@ -46,19 +56,39 @@ export function hostBridge(write: (stream: number, text: string) => number): Hos
  * Creates the bridge object in `ctx`. `write` returns the bytes left on the stream, which the
  * guest uses to avoid handing over text that would be cut anyway. The caller owns the handle.
  */
-export function newHostBridgeHandle(ctx: QuickJSContext, write: (stream: number, text: string) => number): QuickJSHandle {
-  const bridge = hostBridge(write);
+export function newHostBridgeHandle(ctx: QuickJSContext, target: BridgeTarget): QuickJSHandle {
+  const bridge = hostBridge(target);
   const obj = ctx.newObject();
   const str = (h: QuickJSHandle | undefined) => (h === undefined ? '' : ctx.getString(h));
   const optStr = (h: QuickJSHandle | undefined) => (h === undefined || ctx.typeof(h) === 'undefined' ? undefined : ctx.getString(h));
   const fns: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle> = {
-    write: (stream, text) => ctx.newNumber(write(stream ? ctx.getNumber(stream) : 0, str(text))),
+    write: (stream, text) => ctx.newNumber(bridge.write(stream ? ctx.getNumber(stream) : 0, str(text))),
     now: () => ctx.newNumber(bridge.now()),
     randomBytes: (n) => ctx.newArrayBuffer(bridge.randomBytes(n ? ctx.getNumber(n) : 0)),
     parseURL: (input, base) => ctx.newString(bridge.parseURL(str(input), optStr(base))),
     updateURL: (href, key, value) => ctx.newString(bridge.updateURL(str(href), str(key), str(value))),
     formEncode: (pairs) => ctx.newString(bridge.formEncode(str(pairs))),
     formDecode: (query) => ctx.newString(bridge.formDecode(str(query))),
+    toolNames: () => ctx.newString(bridge.toolNames()),
+    // A guest promise settled when the host answers; the engine's event loop waits for it.
+    callTool: (name, args) => {
+      const deferred = ctx.newPromise();
+      bridge.callTool(str(name), str(args)).then(
+        (answer) => {
+          if (!ctx.alive) return;
+          const value = ctx.newString(answer);
+          deferred.resolve(value);
+          value.dispose();
+        },
+        (error: unknown) => {
+          if (!ctx.alive) return;
+          const reason = ctx.newError(error instanceof Error ? error.message : String(error));
+          deferred.reject(reason);
+          reason.dispose();
+        },
+      );
+      return deferred.handle;
+    },
   };
   for (const [name, fn] of Object.entries(fns)) {
     const handle = ctx.newFunction(name, fn);

@@ -67,11 +67,13 @@ export class QuickJsEngine implements Engine {
   private wasmMaxBytes = 0;
   private runtime!: QuickJSRuntime;
   private realm!: Realm;
-  private writeTarget: ((stream: number, text: string) => number) | undefined;
+  /** The run in progress: where the guest's output and tool calls go. */
+  private current: RunContext | undefined;
 
   private constructor(
     private readonly wasmModule: WebAssembly.Module,
     private readonly memoryLimitBytes: number,
+    private readonly toolNames: string[],
     /** Slot 0: the number of the run the host wants stopped. */
     private readonly interrupt: Int32Array | undefined,
   ) {}
@@ -81,7 +83,7 @@ export class QuickJsEngine implements Engine {
     const wasm = init.files[QUICKJS_WASM];
     if (!wasm) throw new Error(`${QUICKJS_WASM} was not handed to the worker`);
     const slot = init.interrupt && new Int32Array(init.interrupt, 0, 1);
-    const engine = new QuickJsEngine(await WebAssembly.compile(wasm), init.config.memoryLimitBytes, slot);
+    const engine = new QuickJsEngine(await WebAssembly.compile(wasm), init.config.memoryLimitBytes, init.config.toolNames, slot);
     await engine.boot();
     return engine;
   }
@@ -118,7 +120,11 @@ export class QuickJsEngine implements Engine {
 
   private newRealm(): Realm {
     const ctx = this.runtime.newContext();
-    const bridge = newHostBridgeHandle(ctx, (stream, text) => this.writeTarget?.(stream, text) ?? 0);
+    const bridge = newHostBridgeHandle(ctx, {
+      write: (stream, text) => this.current?.output.write(stream === 1 ? 'stderr' : 'stdout', text) ?? 0,
+      toolNames: this.toolNames,
+      callTool: (name, args) => this.current?.callTool(name, args) ?? Promise.reject(new Error('tools can only be called during a run')),
+    });
     const wrapped = `(function(){${guestRuntimeSource}\nreturn __aiSandboxGuest.install;})()`;
     const install = ctx.evalCode(wrapped, RUNTIME_FILE, { type: 'global', strict: true }).unwrap();
     const control = ctx.callFunction(install, ctx.undefined, bridge).unwrap();
@@ -189,7 +195,7 @@ export class QuickJsEngine implements Engine {
       else if (performance.now() > deadline) stop = 'timeout';
       return stop !== undefined;
     });
-    this.writeTarget = (stream, text) => context.output.write(stream === 1 ? 'stderr' : 'stdout', text);
+    this.current = context;
     const max = ctx.newNumber(request.maxOutputBytes);
     this.call(fns.beginRun, max).dispose();
     max.dispose();
@@ -202,7 +208,7 @@ export class QuickJsEngine implements Engine {
         // The wasm trapped, or the browser's own stack ran out inside it (deeply nested data can
         // get there before QuickJS's stack check). This instance can no longer be trusted: boot a
         // new one. The guest's state is gone.
-        this.writeTarget = undefined;
+        this.current = undefined;
         await this.boot();
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof RangeError && /call stack/i.test(message)) {
@@ -213,7 +219,7 @@ export class QuickJsEngine implements Engine {
       // A RunError thrown by a control call (e.g. interrupted while converting the value).
       outcome = this.errorOutcome(error, stop);
     } finally {
-      this.writeTarget = undefined;
+      this.current = undefined;
     }
     let recovery = this.settleAfterRun();
     if (outcome.status === 'memory' && !recovery.stateLost) recovery = this.recoverFromMemoryPressure();
@@ -250,8 +256,11 @@ export class QuickJsEngine implements Engine {
         const delayHandle = this.call(fns.nextTimerDelay);
         const delay = ctx.getNumber(delayHandle);
         delayHandle.dispose();
+        // Like a Node script, the run goes on while timers or host calls (tools) are pending.
+        const waitingTools = context.toolCallsWaiting();
+        const busy = delay >= 0 || waitingTools > 0;
         if (state.type === 'fulfilled') {
-          if (delay < 0) {
+          if (!busy) {
             const last = ctx.getProp(state.value, 'value');
             state.value.dispose();
             try {
@@ -265,7 +274,7 @@ export class QuickJsEngine implements Engine {
           const error = this.describeError(state.error);
           state.error.dispose();
           return this.errorOutcome(error, stopped());
-        } else if (delay < 0 && !this.runtime.hasPendingJob()) {
+        } else if (!busy && !this.runtime.hasPendingJob()) {
           return {
             status: 'error',
             error: {
@@ -274,10 +283,11 @@ export class QuickJsEngine implements Engine {
             },
           };
         }
-        if (delay > 0) {
+        if (delay > 0 || (delay < 0 && waitingTools > 0)) {
           const left = deadline - performance.now();
           if (left <= 0) return this.errorOutcome({ name: 'InternalError', message: 'interrupted' }, 'timeout');
-          await sleep(Math.min(delay, left), context.whenCancelled);
+          const wake = waitingTools > 0 ? Promise.race([context.whenCancelled, context.nextToolReply()]) : context.whenCancelled;
+          await sleep(delay < 0 ? left : Math.min(delay, left), wake);
           if (context.cancelled) setStop('aborted');
           if (performance.now() > deadline) setStop('timeout');
           const s = stopped();
