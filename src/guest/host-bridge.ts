@@ -19,8 +19,13 @@ export interface HostBridge {
   formDecode(query: string): string;
   /** The host tools' names (JSON array). */
   toolNames(): string;
-  /** Calls a host tool with JSON arguments; resolves with its JSON answer, rejects with its error. */
-  callTool(name: string, args: string): Promise<string>;
+  /**
+   * Asks the host for a tool call (`'tool'`, name, JSON arguments) or a network request
+   * (`'fetch'`, '', the request as JSON); resolves with the JSON answer, rejects with the error.
+   */
+  callHost(kind: 'tool' | 'fetch', name: string, args: string): Promise<string>;
+  /** 1 when the sandbox grants network access (the guest then gets `fetch`), else 0. */
+  networkAllowed(): number;
 }
 
 /** What the installed runtime gives back to the worker (never to guest code). */

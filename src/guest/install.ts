@@ -5,6 +5,7 @@
  * the guest's global object.
  */
 import { createConsole } from './console.js';
+import { createFetch } from './fetch.js';
 import { describeError } from './describe-error.js';
 import type { GuestControl, HostBridge } from './host-bridge.js';
 import { createTimers } from './timers.js';
@@ -20,7 +21,7 @@ function createTools(host: HostBridge): Readonly<Record<string, (args?: unknown)
   const tools: Record<string, (args?: unknown) => Promise<unknown>> = Object.create(null);
   for (const name of JSON.parse(host.toolNames()) as string[]) {
     tools[name] = async (args?: unknown) => {
-      const answer = await host.callTool(name, JSON.stringify(args === undefined ? null : args));
+      const answer = await host.callHost('tool', name, JSON.stringify(args === undefined ? null : args));
       return JSON.parse(answer) as unknown;
     };
   }
@@ -56,6 +57,8 @@ export function install(host: HostBridge): GuestControl {
     crypto: createCrypto((n) => host.randomBytes(n)),
     performance: { now, timeOrigin: Date.now() - now() },
     tools: createTools(host),
+    // Only with a network grant: then fetch reaches the allowed origins through the host.
+    ...(host.networkAllowed() ? createFetch(host) : {}),
   };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });

@@ -9,7 +9,7 @@ import {
   isControlToHost,
   isFsResult,
   isOutputMessage,
-  isToolCallMessage,
+  isHostCallMessage,
   PROTOCOL,
   readWorkerRunResult,
   type EngineConfig,
@@ -17,8 +17,8 @@ import {
   type FsRequest,
   type FsResult,
   type InstallRequest,
-  type ToolCallMessage,
-  type ToolReplyMessage,
+  type HostCallMessage,
+  type HostReplyMessage,
   type OutputMessage,
   type RunRequest,
   type WorkerApi,
@@ -68,7 +68,7 @@ export class FrameSession {
   /** Hears about messages that failed validation and were dropped. */
   onDropped: ((channel: 'rpc' | 'control', reason: string) => void) | undefined;
   /** Answers the guest's tool calls: resolves with the answer's JSON, rejects with the error to report. */
-  onToolCall: ((call: ToolCallMessage) => Promise<string>) | undefined;
+  onHostCall: ((call: HostCallMessage) => Promise<string>) | undefined;
   /** Settles once, when the session ends for any reason. */
   readonly ended: Promise<EndReason>;
   /** True when runs can be interrupted through shared memory (cross-origin isolated pages). */
@@ -86,7 +86,7 @@ export class FrameSession {
     this.rpc.port1.addEventListener('message', (event) => {
       const data: unknown = event.data;
       if (isOutputMessage(data)) this.onOutput?.(data);
-      else if (isToolCallMessage(data)) this.answerToolCall(data);
+      else if (isHostCallMessage(data)) this.answerHostCall(data);
       // Comlink answers its own calls (they carry a string id); anything else is dropped.
       else if (!isComlinkReply(data)) this.onDropped?.('rpc', describeMessage(data));
     });
@@ -162,14 +162,14 @@ export class FrameSession {
     return ready;
   }
 
-  private answerToolCall(call: ToolCallMessage): void {
-    const reply = (message: ToolReplyMessage) => {
+  private answerHostCall(call: HostCallMessage): void {
+    const reply = (message: HostReplyMessage) => {
       if (!this.isEnded) this.rpc.port1.postMessage(message);
     };
-    const answer = this.onToolCall?.(call) ?? Promise.reject(new Error('tools are not available'));
+    const answer = this.onHostCall?.(call) ?? Promise.reject(new Error('tools are not available'));
     answer.then(
-      (value) => reply({ type: 'tool-reply', callId: call.callId, ok: true, value }),
-      (error: unknown) => reply({ type: 'tool-reply', callId: call.callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      (value) => reply({ type: 'host-reply', callId: call.callId, ok: true, value }),
+      (error: unknown) => reply({ type: 'host-reply', callId: call.callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
     );
   }
 

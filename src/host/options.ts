@@ -4,6 +4,7 @@
  * `timeout:` does not silently fall back to a default.
  */
 import type { SandboxEvent } from '../shared/events.js';
+import { createNetworkPolicy, NETWORK_DEFAULTS, type NetworkLimits, type NetworkPolicy } from './network-policy.js';
 import type { Language, ProgressEvent, RunOptions, SandboxOptions, Tool } from '../shared/types.js';
 
 /** Defaults the README documents. */
@@ -24,7 +25,7 @@ const LIMITS = {
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
-const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools']);
+const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools', 'network']);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
@@ -43,6 +44,8 @@ export interface ResolvedSandboxOptions {
   onEvent: ((event: SandboxEvent) => void) | undefined;
   /** Tools by name (names are identifiers). */
   tools: ReadonlyMap<string, Tool>;
+  /** Undefined for `'none'`. */
+  network: NetworkPolicy | undefined;
 }
 
 /** Run options with every default filled in. */
@@ -120,7 +123,33 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     onProgress: callback(where, 'onProgress', o.onProgress) as ((event: ProgressEvent) => void) | undefined,
     onEvent: callback(where, 'onEvent', o.onEvent) as ((event: SandboxEvent) => void) | undefined,
     tools: toolMap(where, o.tools),
+    network: networkPolicy(where, o.network),
   };
+}
+
+/** Checks `network`: `'none'` (the default) or `{ allow: [...], timeoutMs?, maxResponseBytes?, maxRequests? }`. */
+function networkPolicy(where: string, value: unknown): NetworkPolicy | undefined {
+  if (value === undefined || value === 'none') return undefined;
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { allow?: unknown }).allow)) {
+    throw new TypeError(`${where}: network must be 'none' or { allow: [origins or patterns] }`);
+  }
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v)) {
+    if (!['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequests'].includes(key)) throw new TypeError(`${where}: unknown network option "${key}"`);
+  }
+  const allow = v.allow as unknown[];
+  if (!allow.every((a) => typeof a === 'string')) throw new TypeError(`${where}: network.allow must be an array of strings`);
+  const limit = (name: keyof NetworkLimits, max: number): number => {
+    const x = v[name];
+    if (x === undefined) return NETWORK_DEFAULTS[name];
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > max) throw new RangeError(`${where}: network.${name} must be an integer from 1 to ${max}`);
+    return x;
+  };
+  return createNetworkPolicy(allow as string[], {
+    timeoutMs: limit('timeoutMs', 2 ** 31 - 1),
+    maxResponseBytes: limit('maxResponseBytes', 256 * 1024 * 1024),
+    maxRequests: limit('maxRequests', 1_000_000),
+  });
 }
 
 /** Checks `tools`: an object of functions whose names are identifiers in both languages. */

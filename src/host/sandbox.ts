@@ -4,12 +4,13 @@
  * thread only ever waits on messages; it never blocks on the guest.
  */
 import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
-import type { RunRequest, StreamName, ToolCallMessage } from '../shared/protocol.js';
+import type { RunRequest, StreamName, HostCallMessage } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
 import type { RestartReason, SandboxEvent } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun } from './run-race.js';
+import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
 import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
@@ -39,12 +40,20 @@ class SandboxImpl implements Sandbox {
   /** Python packages to (re)install in every session: the option's, then installPackages()'s. */
   private readonly packages: string[];
   private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
-  /** The run in progress; its signal aborts when it ends, telling its tools to stop. */
-  private activeRun: { runSeq: number; ended: AbortController } | undefined;
+  /** The run in progress; its signal aborts when it ends, telling its tools and requests to stop. */
+  private activeRun: ActiveRun | undefined;
+  private readonly hostServices: (call: HostCallMessage) => Promise<string>;
 
   constructor(private readonly options: ResolvedSandboxOptions) {
     this.language = options.language;
     this.packages = [...options.packages];
+    this.hostServices = createHostServices({
+      tools: options.tools,
+      network: options.network,
+      maxValueBytes: options.maxValueBytes,
+      activeRun: () => this.activeRun,
+      emit: (event) => this.emit(event),
+    });
     this.fs = createSandboxFs({
       language: this.language,
       withSession: (task) => {
@@ -89,6 +98,7 @@ class SandboxImpl implements Sandbox {
           language: this.language,
           memoryLimitBytes: Math.round(this.options.memoryLimitMB * 1024 * 1024),
           toolNames: [...this.options.tools.keys()],
+          network: this.options.network !== undefined,
           importHints: lockBytes && importNames(readLockfile(lockBytes)),
         });
         if (this.packages.length) {
@@ -110,7 +120,7 @@ class SandboxImpl implements Sandbox {
         }
         this.session = session;
         session.onDropped = (channel, reason) => this.emit({ type: 'message-dropped', channel, reason });
-        session.onToolCall = (call) => this.callTool(call);
+        session.onHostCall = this.hostServices;
         void session.ended.then((reason) => this.onSessionEnded(session, reason));
         this.emit({ type: 'sandbox-ready', startMs: Math.round(performance.now() - begun) });
         return session;
@@ -214,7 +224,7 @@ class SandboxImpl implements Sandbox {
       maxOutputBytes: options.maxOutputBytes,
       maxValueBytes: this.options.maxValueBytes,
     };
-    const activeRun = { runSeq, ended: new AbortController() };
+    const activeRun: ActiveRun = { runSeq, ended: new AbortController(), requests: 0 };
     this.activeRun = activeRun;
     const { ending, abortRequested } = await raceRun(session, request, {
       selfTimed: this.language === 'javascript',
@@ -242,33 +252,6 @@ class SandboxImpl implements Sandbox {
       return finish({ ...result, ...stopped(status, status === 'aborted' ? 'the run was aborted' : 'the run passed its time limit and was stopped', result) }, Boolean(stateLost));
     }
     return finish(result, Boolean(stateLost || engineDead));
-  }
-
-  /**
-   * Answers a guest's tool call: only during its own run, only named tools, plain data both ways
-   * (JSON), within the value cap. Resolves with the answer's JSON; rejects with the message the
-   * guest will see.
-   */
-  private async callTool(call: ToolCallMessage): Promise<string> {
-    const started = performance.now();
-    const report = (ok: boolean, error?: string) =>
-      this.emit({ type: 'tool-call', runSeq: call.runSeq, name: call.name, durationMs: Math.round(performance.now() - started), ok, ...(error ? { error } : {}) });
-    try {
-      const run = this.activeRun;
-      if (!run || run.runSeq !== call.runSeq) throw new Error('tools can only be called while the run is going on');
-      const tool = this.options.tools.get(call.name);
-      if (!tool) throw new Error(`no tool named "${call.name}"`);
-      const value = await tool(JSON.parse(call.args) as unknown, { signal: run.ended.signal });
-      const json = JSON.stringify(value === undefined ? null : value) as string | undefined;
-      if (json === undefined) throw new Error(`tool "${call.name}" returned no plain data`);
-      if (json.length > this.options.maxValueBytes) throw new Error(`tool "${call.name}" returned more than ${this.options.maxValueBytes} bytes`);
-      report(true);
-      return json;
-    } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-      report(false, message);
-      throw new Error(message);
-    }
   }
 
   /** Reports a finished run and the limits it hit. */

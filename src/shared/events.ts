@@ -37,6 +37,8 @@ export type SandboxEvent =
       stateLost: boolean;
     })
   | (Base & { type: 'limit-hit'; runSeq: number; limit: LimitName })
+  /** A network request: refused by the policy (`allowed: false`), or performed by the host. */
+  | (Base & { type: 'network'; runSeq: number; url: string; method: string; allowed: boolean; status?: number; error?: string })
   /** The guest called a host tool. `error` is the message when it failed or was refused. */
   | (Base & { type: 'tool-call'; runSeq: number; name: string; durationMs: number; ok: boolean; error?: string })
   /** A message that failed validation at a boundary was dropped (nothing acted on it). */

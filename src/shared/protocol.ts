@@ -65,21 +65,43 @@ export type ControlToHost = WorkerErrorMessage | FrameReadyMessage;
 export type StreamName = 'stdout' | 'stderr';
 
 /**
- * Worker → host on the rpc port: the guest called a host tool. Arguments travel as JSON text, so
- * only plain data crosses, and the host parses them itself.
+ * Worker → host on the rpc port: the guest asks the host for something it may grant: a tool call
+ * (`name`, JSON arguments) or a network request (`args` is a {@link FetchRequest} as JSON). Only
+ * plain data crosses, and the host parses and checks it itself.
  */
-export interface ToolCallMessage {
-  type: 'tool-call';
+export interface HostCallMessage {
+  type: 'host-call';
   callId: number;
   runSeq: number;
+  kind: HostCallKind;
   name: string;
   args: string;
 }
 
-/** Host → worker on the rpc port: a tool's answer (JSON text) or its error message. */
-export type ToolReplyMessage =
-  | { type: 'tool-reply'; callId: number; ok: true; value: string }
-  | { type: 'tool-reply'; callId: number; ok: false; error: string };
+/** What a host call asks for. */
+export type HostCallKind = 'tool' | 'fetch';
+
+/** A network request as the guest makes it; the body is base64. */
+export interface FetchRequest {
+  url: string;
+  method: string;
+  headers: Array<[string, string]>;
+  body?: string;
+}
+
+/** A network response as the host hands it back; the body is base64. */
+export interface FetchResponse {
+  url: string;
+  status: number;
+  statusText: string;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/** Host → worker on the rpc port: a host call's answer (JSON text) or its error message. */
+export type HostReplyMessage =
+  | { type: 'host-reply'; callId: number; ok: true; value: string }
+  | { type: 'host-reply'; callId: number; ok: false; error: string };
 
 /** Worker → host on the rpc port, while a run goes on. Chunks of one run arrive in order. */
 export interface OutputMessage {
@@ -95,6 +117,8 @@ export interface EngineConfig {
   memoryLimitBytes: number;
   /** Names of the host tools the guest may call (`tools.<name>(args)`). */
   toolNames: string[];
+  /** Whether the guest gets a `fetch` that the host performs (network policy `allow`). */
+  network: boolean;
   /** Python: import name → distribution package, for the hint when such an import fails. */
   importHints?: Record<string, string>;
 }
@@ -218,13 +242,21 @@ export function isControlToHost(v: unknown): v is ControlToHost {
 }
 
 /** Checks a tool call the host receives on the rpc port. */
-export function isToolCallMessage(v: unknown): v is ToolCallMessage {
-  return isRecord(v) && v.type === 'tool-call' && isCount(v.callId) && isCount(v.runSeq) && typeof v.name === 'string' && typeof v.args === 'string';
+export function isHostCallMessage(v: unknown): v is HostCallMessage {
+  return (
+    isRecord(v) &&
+    v.type === 'host-call' &&
+    isCount(v.callId) &&
+    isCount(v.runSeq) &&
+    (v.kind === 'tool' || v.kind === 'fetch') &&
+    typeof v.name === 'string' &&
+    typeof v.args === 'string'
+  );
 }
 
 /** Checks a tool reply the worker receives on the rpc port. */
-export function isToolReplyMessage(v: unknown): v is ToolReplyMessage {
-  if (!isRecord(v) || v.type !== 'tool-reply' || !isCount(v.callId)) return false;
+export function isHostReplyMessage(v: unknown): v is HostReplyMessage {
+  if (!isRecord(v) || v.type !== 'host-reply' || !isCount(v.callId)) return false;
   return v.ok === true ? typeof v.value === 'string' : v.ok === false && typeof v.error === 'string';
 }
 

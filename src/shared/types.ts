@@ -61,6 +61,14 @@ export interface SandboxOptions {
    * an error with its message. `signal` aborts when the run ends, so a slow tool can stop.
    */
   tools?: Record<string, Tool>;
+  /**
+   * Network access. `'none'` (the default): nothing the guest does reaches any server. `{ allow }`:
+   * the guest gets `fetch` (JavaScript; Python's `js.fetch` and `pyodide.http.pyfetch` work too),
+   * and the host page performs each request after checking it against `allow`: exact origins
+   * (`'https://api.example.com'`) or subdomain patterns (`'*.example.com'`). No cookies or auth are
+   * attached, redirects are not followed, and requests, time and response size are capped.
+   */
+  network?: 'none' | { allow: string[]; timeoutMs?: number; maxResponseBytes?: number; maxRequests?: number };
 }
 
 /** A host function the guest can call: see {@link SandboxOptions.tools}. */

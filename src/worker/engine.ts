@@ -2,7 +2,7 @@
  * The seam between the worker's API and a language engine. One engine per worker; the worker API
  * serializes calls, so an engine never sees two runs at once.
  */
-import type { EngineConfig, EngineFiles, FsRequest, FsResult, InstallRequest, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineConfig, EngineFiles, FsRequest, FsResult, HostCallKind, InstallRequest, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
 import type { OutputSink } from './output-sink.js';
 
 /** What an engine gets for one run besides the request. */
@@ -12,12 +12,12 @@ export interface RunContext {
   readonly cancelled: boolean;
   /** Resolves when the host asks this run to stop; lets an engine stop waiting on timers. */
   readonly whenCancelled: Promise<void>;
-  /** Calls a host tool with JSON arguments; resolves with its JSON answer. */
-  callTool(name: string, args: string): Promise<string>;
+  /** Asks the host for a tool call or a network request (JSON in, JSON out). */
+  callHost(kind: HostCallKind, name: string, args: string): Promise<string>;
   /** How many of this run's tool calls await an answer. */
-  toolCallsWaiting(): number;
+  hostCallsWaiting(): number;
   /** Resolves at the next tool answer. */
-  nextToolReply(): Promise<void>;
+  nextHostReply(): Promise<void>;
 }
 
 /** What an engine reports of a run; the worker API adds the run number and the output. */

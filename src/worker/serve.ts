@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { isWorkerInit } from '../shared/protocol.js';
 import type { EngineFactory } from './engine.js';
-import { ToolCalls } from './tool-calls.js';
+import { HostCalls } from './host-calls.js';
 import { createWorkerApi } from './worker-api.js';
 
 // The DOM and WebWorker type libraries cannot be combined; the worker only needs these two calls.
@@ -18,7 +18,7 @@ export function serveWorker(createEngine: EngineFactory): void {
     if (!isWorkerInit(event.data)) return;
     scope.removeEventListener('message', onInit);
     const { files, rpc, interrupt } = event.data;
-    const tools = new ToolCalls((message) => rpc.postMessage(message));
+    const tools = new HostCalls((message) => rpc.postMessage(message));
     // Tool replies share the port with Comlink, which ignores message types it does not know.
     rpc.addEventListener('message', (e) => tools.receive(e.data));
     Comlink.expose(createWorkerApi(createEngine, files, interrupt, (message) => rpc.postMessage(message), tools), rpc);

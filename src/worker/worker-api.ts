@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import type { EngineFiles } from '../shared/protocol.js';
 import type { Engine, EngineFactory, RunContext } from './engine.js';
 import { OutputSink } from './output-sink.js';
-import type { ToolCalls } from './tool-calls.js';
+import type { HostCalls } from './host-calls.js';
 
 interface Cancellable {
   runSeq: number;
@@ -20,7 +20,7 @@ export function createWorkerApi(
   files: EngineFiles,
   interrupt: SharedArrayBuffer | undefined,
   post: (message: OutputMessage) => void,
-  tools: ToolCalls,
+  tools: HostCalls,
 ): WorkerApi {
   let engine: Engine | undefined;
   let current: Cancellable | undefined;
@@ -58,9 +58,9 @@ export function createWorkerApi(
           return cancelled;
         },
         whenCancelled,
-        callTool: (name, args) => tools.call(request.runSeq, name, args),
-        toolCallsWaiting: () => tools.waiting(request.runSeq),
-        nextToolReply: () => tools.nextReply(),
+        callHost: (kind, name, args) => tools.call(request.runSeq, kind, name, args),
+        hostCallsWaiting: () => tools.waiting(request.runSeq),
+        nextHostReply: () => tools.nextReply(),
       };
       try {
         const outcome = await active.run(request, context);

@@ -131,3 +131,37 @@ export function startCanary(port) {
   });
   return listen(server, port);
 }
+
+/**
+ * A server the tests allow guests to reach through the host (network policy). It answers with
+ * permissive CORS and echoes what it got; `/big` sends 2 MB, `/redirect` redirects to `?to=`.
+ * @param {number} port
+ */
+export function startEcho(port) {
+  const server = createServer((req, res) => {
+    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/redirect') {
+      res.writeHead(302, { ...cors, Location: url.searchParams.get('to') ?? '/' }).end();
+      return;
+    }
+    if (url.pathname === '/big') {
+      res.writeHead(200, { ...cors, 'Content-Type': 'application/octet-stream' }).end(Buffer.alloc(2 * 1024 * 1024, 120));
+      return;
+    }
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const echo = { method: req.method, path: url.pathname + url.search, body, contentType: req.headers['content-type'] ?? null, cookie: req.headers.cookie ?? null, custom: req.headers['x-custom'] ?? null };
+      res.writeHead(200, { ...cors, 'Content-Type': 'application/json', 'X-Echo': 'yes', 'Access-Control-Expose-Headers': 'X-Echo' });
+      res.end(JSON.stringify(echo));
+    });
+  });
+  return listen(server, port);
+}

@@ -16,6 +16,7 @@ describe('resolveSandboxOptions', () => {
       onProgress: undefined,
       onEvent: undefined,
       tools: new Map(),
+      network: undefined,
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
     expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);

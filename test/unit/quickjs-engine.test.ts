@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRequest, WorkerRunResult } from '../../src/shared/protocol.js';
 import { createWorkerApi } from '../../src/worker/worker-api.js';
 import { QuickJsEngine } from '../../src/worker/quickjs/quickjs-engine.js';
-import { ToolCalls } from '../../src/worker/tool-calls.js';
+import { HostCalls } from '../../src/worker/host-calls.js';
 
 const require = createRequire(import.meta.url);
 let seq = 0;
@@ -16,7 +16,7 @@ let seq = 0;
 async function newApi(memoryLimitBytes = 64 * 1024 * 1024) {
   const wasm = (await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))).buffer as ArrayBuffer;
   const chunks: string[] = [];
-  const api = createWorkerApi((init) => QuickJsEngine.create(init), { 'quickjs.wasm': wasm }, undefined, (m) => chunks.push(`${m.stream}:${m.text}`), new ToolCalls(() => {}));
+  const api = createWorkerApi((init) => QuickJsEngine.create(init), { 'quickjs.wasm': wasm }, undefined, (m) => chunks.push(`${m.stream}:${m.text}`), new HostCalls(() => {}));
   await api.start({ language: 'javascript', memoryLimitBytes, toolNames: [] });
   const run = (code: string, over: Partial<RunRequest> = {}): Promise<WorkerRunResult> =>
     api.run({ runSeq: ++seq, code, timeoutMs: 2000, maxOutputBytes: 1 << 20, maxValueBytes: 1 << 20, ...over });

@@ -11,10 +11,11 @@
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
 import runnerSource from './runner.py?raw';
-import type { FsRequest, FsResult, InstallRequest, RunRequest } from '../../shared/protocol.js';
+import type { FsRequest, FsResult, HostCallKind, InstallRequest, RunRequest } from '../../shared/protocol.js';
 import type { RunError, RunOutput } from '../../shared/types.js';
 import type { Engine, EngineInit, RunContext } from '../engine.js';
 import { withAssetFetch } from './asset-fetch.js';
+import { createHostFetch } from '../host-fetch.js';
 import { guestFs, HOME } from './guest-fs.js';
 import { capWasmMemory } from './memory-cap.js';
 
@@ -116,9 +117,12 @@ _runner.session
     const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : new Int32Array(1);
     const stopSlot = init.interrupt ? new Int32Array(init.interrupt, 0, 1) : undefined;
     const engine = new PyodideEngine(pyodide, module, interruptBuffer, stopSlot);
-    module.configure_tools(init.config.toolNames, (name, args) =>
-      engine.current ? engine.current.callTool(name, args) : Promise.reject(new Error('tools can only be called during a run')),
-    );
+    const callHost = (kind: HostCallKind, name: string, args: string) =>
+      engine.current ? engine.current.callHost(kind, name, args) : Promise.reject(new Error('the host can only be called during a run'));
+    module.configure_tools(init.config.toolNames, (name, args) => callHost('tool', name, args));
+    // With a network grant, the worker's own fetch (what js.fetch and pyodide.http use) goes
+    // through the host; without one it stays the browser's, which the frame's CSP blocks.
+    if (init.config.network) globalThis.fetch = createHostFetch(() => callHost);
     return engine;
   }
 

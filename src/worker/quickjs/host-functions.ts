@@ -18,7 +18,8 @@ const URL_KEYS = new Set(['href', 'protocol', 'username', 'password', 'host', 'h
 export interface BridgeTarget {
   write(stream: number, text: string): number;
   toolNames: string[];
-  callTool(name: string, args: string): Promise<string>;
+  network: boolean;
+  callHost(kind: 'tool' | 'fetch', name: string, args: string): Promise<string>;
 }
 
 /** The worker-side implementations of the bridge. */
@@ -48,7 +49,8 @@ export function hostBridge(target: BridgeTarget): HostBridge {
     formEncode: (pairs) => new URLSearchParams(JSON.parse(pairs) as string[][]).toString(),
     formDecode: (query) => JSON.stringify([...new URLSearchParams(query)]),
     toolNames: () => JSON.stringify(target.toolNames),
-    callTool: (name, args) => target.callTool(name, args),
+    callHost: (kind, name, args) => target.callHost(kind, name, args),
+    networkAllowed: () => (target.network ? 1 : 0),
   };
 }
 
@@ -70,10 +72,12 @@ export function newHostBridgeHandle(ctx: QuickJSContext, target: BridgeTarget): 
     formEncode: (pairs) => ctx.newString(bridge.formEncode(str(pairs))),
     formDecode: (query) => ctx.newString(bridge.formDecode(str(query))),
     toolNames: () => ctx.newString(bridge.toolNames()),
+    networkAllowed: () => ctx.newNumber(bridge.networkAllowed()),
     // A guest promise settled when the host answers; the engine's event loop waits for it.
-    callTool: (name, args) => {
+    callHost: (kind, name, args) => {
       const deferred = ctx.newPromise();
-      bridge.callTool(str(name), str(args)).then(
+      const k = str(kind) === 'fetch' ? 'fetch' : 'tool';
+      bridge.callHost(k, str(name), str(args)).then(
         (answer) => {
           if (!ctx.alive) return;
           const value = ctx.newString(answer);

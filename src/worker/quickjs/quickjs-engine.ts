@@ -74,6 +74,7 @@ export class QuickJsEngine implements Engine {
     private readonly wasmModule: WebAssembly.Module,
     private readonly memoryLimitBytes: number,
     private readonly toolNames: string[],
+    private readonly network: boolean,
     /** Slot 0: the number of the run the host wants stopped. */
     private readonly interrupt: Int32Array | undefined,
   ) {}
@@ -83,7 +84,7 @@ export class QuickJsEngine implements Engine {
     const wasm = init.files[QUICKJS_WASM];
     if (!wasm) throw new Error(`${QUICKJS_WASM} was not handed to the worker`);
     const slot = init.interrupt && new Int32Array(init.interrupt, 0, 1);
-    const engine = new QuickJsEngine(await WebAssembly.compile(wasm), init.config.memoryLimitBytes, init.config.toolNames, slot);
+    const engine = new QuickJsEngine(await WebAssembly.compile(wasm), init.config.memoryLimitBytes, init.config.toolNames, init.config.network, slot);
     await engine.boot();
     return engine;
   }
@@ -123,7 +124,8 @@ export class QuickJsEngine implements Engine {
     const bridge = newHostBridgeHandle(ctx, {
       write: (stream, text) => this.current?.output.write(stream === 1 ? 'stderr' : 'stdout', text) ?? 0,
       toolNames: this.toolNames,
-      callTool: (name, args) => this.current?.callTool(name, args) ?? Promise.reject(new Error('tools can only be called during a run')),
+      network: this.network,
+      callHost: (kind, name, args) => this.current?.callHost(kind, name, args) ?? Promise.reject(new Error('the host can only be called during a run')),
     });
     const wrapped = `(function(){${guestRuntimeSource}\nreturn __aiSandboxGuest.install;})()`;
     const install = ctx.evalCode(wrapped, RUNTIME_FILE, { type: 'global', strict: true }).unwrap();
@@ -257,7 +259,7 @@ export class QuickJsEngine implements Engine {
         const delay = ctx.getNumber(delayHandle);
         delayHandle.dispose();
         // Like a Node script, the run goes on while timers or host calls (tools) are pending.
-        const waitingTools = context.toolCallsWaiting();
+        const waitingTools = context.hostCallsWaiting();
         const busy = delay >= 0 || waitingTools > 0;
         if (state.type === 'fulfilled') {
           if (!busy) {
@@ -286,7 +288,7 @@ export class QuickJsEngine implements Engine {
         if (delay > 0 || (delay < 0 && waitingTools > 0)) {
           const left = deadline - performance.now();
           if (left <= 0) return this.errorOutcome({ name: 'InternalError', message: 'interrupted' }, 'timeout');
-          const wake = waitingTools > 0 ? Promise.race([context.whenCancelled, context.nextToolReply()]) : context.whenCancelled;
+          const wake = waitingTools > 0 ? Promise.race([context.whenCancelled, context.nextHostReply()]) : context.whenCancelled;
           await sleep(delay < 0 ? left : Math.min(delay, left), wake);
           if (context.cancelled) setStop('aborted');
           if (performance.now() > deadline) setStop('timeout');

@@ -1,9 +1,9 @@
 /**
- * Calls from the guest to the host's tools, over the rpc port beside Comlink. Each call gets a
- * number; the host answers with a `tool-reply`. Calls belong to a run and are rejected when it
- * ends, so a late answer never reaches the next run.
+ * Calls from the guest to the host (tools, granted network requests), over the rpc port beside
+ * Comlink. Each call gets a number; the host answers with a `host-reply`. Calls belong to a run
+ * and are rejected when it ends, so a late answer never reaches the next run.
  */
-import { isToolReplyMessage, type ToolCallMessage } from '../shared/protocol.js';
+import { isHostReplyMessage, type HostCallKind, type HostCallMessage } from '../shared/protocol.js';
 
 interface Pending {
   runSeq: number;
@@ -11,26 +11,26 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** The worker's side of tool calls. One per worker. */
-export class ToolCalls {
+/** The worker's side of host calls. One per worker. */
+export class HostCalls {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private wake: (() => void) | undefined;
 
-  constructor(private readonly post: (message: ToolCallMessage) => void) {}
+  constructor(private readonly post: (message: HostCallMessage) => void) {}
 
-  /** Calls tool `name` with JSON arguments for run `runSeq`; resolves with the JSON answer. */
-  call(runSeq: number, name: string, args: string): Promise<string> {
+  /** Asks the host for `kind` (`name`, JSON arguments) for run `runSeq`; resolves with the JSON answer. */
+  call(runSeq: number, kind: HostCallKind, name: string, args: string): Promise<string> {
     const callId = this.nextId++;
     return new Promise<string>((resolve, reject) => {
       this.pending.set(callId, { runSeq, resolve, reject });
-      this.post({ type: 'tool-call', callId, runSeq, name, args });
+      this.post({ type: 'host-call', callId, runSeq, kind, name, args });
     });
   }
 
-  /** Handles a message from the host; returns false if it was not a tool reply. */
+  /** Handles a message from the host; returns false if it was not a host reply. */
   receive(data: unknown): boolean {
-    if (!isToolReplyMessage(data)) return false;
+    if (!isHostReplyMessage(data)) return false;
     const call = this.pending.get(data.callId);
     if (!call) return true;
     this.pending.delete(data.callId);
@@ -64,7 +64,7 @@ export class ToolCalls {
     for (const [id, call] of this.pending) {
       if (call.runSeq !== runSeq) continue;
       this.pending.delete(id);
-      call.reject(new Error('the run ended before the tool answered'));
+      call.reject(new Error('the run ended before the host answered'));
     }
   }
 }

@@ -1,0 +1,141 @@
+/**
+ * What the host grants a guest on request, during a run: calls to the app's tools, and network
+ * requests to allowed origins, performed by the host page (the frame itself can reach nothing).
+ * Everything arrives as JSON text and is parsed and checked here; every call is reported as an
+ * event. Answers resolve with JSON; refusals reject with the message the guest sees.
+ */
+import { fromBase64, toBase64 } from '../shared/base64.js';
+import type { SandboxEvent } from '../shared/events.js';
+import type { FetchRequest, FetchResponse, HostCallMessage } from '../shared/protocol.js';
+import type { Tool } from '../shared/types.js';
+import type { NetworkPolicy } from './network-policy.js';
+
+/** The run a call belongs to: its number, its end, and how many requests it made. */
+export interface ActiveRun {
+  runSeq: number;
+  ended: AbortController;
+  requests: number;
+}
+
+export interface HostServicesOptions {
+  tools: ReadonlyMap<string, Tool>;
+  network: NetworkPolicy | undefined;
+  maxValueBytes: number;
+  activeRun(): ActiveRun | undefined;
+  emit(event: DistributiveOmit<SandboxEvent, 'time'>): void;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+
+function readFetchRequest(args: string): FetchRequest {
+  const v = JSON.parse(args) as Partial<FetchRequest>;
+  const ok =
+    typeof v.url === 'string' &&
+    typeof v.method === 'string' &&
+    Array.isArray(v.headers) &&
+    v.headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === 'string')) &&
+    (v.body === undefined || typeof v.body === 'string');
+  if (!ok) throw new Error('malformed request');
+  return v as FetchRequest;
+}
+
+/** Reads a body, refusing one past `max` bytes. */
+async function readCapped(response: Response, max: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('Content-Length'));
+  if (declared > max) throw new Error(`network policy: the response is larger than ${max} bytes`);
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      throw new Error(`network policy: the response is larger than ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Creates the handler for a sandbox's host calls. */
+export function createHostServices(o: HostServicesOptions): (call: HostCallMessage) => Promise<string> {
+  async function tool(call: HostCallMessage, run: ActiveRun): Promise<string> {
+    const started = performance.now();
+    const report = (ok: boolean, error?: string) =>
+      o.emit({ type: 'tool-call', runSeq: call.runSeq, name: call.name, durationMs: Math.round(performance.now() - started), ok, ...(error ? { error } : {}) });
+    try {
+      const fn = o.tools.get(call.name);
+      if (!fn) throw new Error(`no tool named "${call.name}"`);
+      const value = await fn(JSON.parse(call.args) as unknown, { signal: run.ended.signal });
+      const json = JSON.stringify(value === undefined ? null : value) as string | undefined;
+      if (json === undefined) throw new Error(`tool "${call.name}" returned no plain data`);
+      if (json.length > o.maxValueBytes) throw new Error(`tool "${call.name}" returned more than ${o.maxValueBytes} bytes`);
+      report(true);
+      return json;
+    } catch (error) {
+      report(false, message(error));
+      throw new Error(message(error));
+    }
+  }
+
+  async function request(call: HostCallMessage, run: ActiveRun): Promise<string> {
+    let req: FetchRequest = { url: '', method: '', headers: [] };
+    const report = (allowed: boolean, status?: number, error?: string) =>
+      o.emit({ type: 'network', runSeq: call.runSeq, url: req.url.slice(0, 2000), method: req.method, allowed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}) });
+    try {
+      req = readFetchRequest(call.args);
+    } catch (error) {
+      report(false, undefined, message(error));
+      throw new Error(`network policy: ${message(error)}`);
+    }
+    const policy = o.network;
+    if (!policy || !policy.allows(req.url)) {
+      const reason = policy ? `${req.url.slice(0, 200)} is not in the sandbox's network allowlist` : 'this sandbox has no network access';
+      report(false, undefined, reason);
+      throw new Error(`network policy: ${reason}`);
+    }
+    if (++run.requests > policy.limits.maxRequests) {
+      const reason = `more than ${policy.limits.maxRequests} requests in one run`;
+      report(false, undefined, reason);
+      throw new Error(`network policy: ${reason}`);
+    }
+    try {
+      const response = await fetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        ...(req.body !== undefined ? { body: fromBase64(req.body) as BodyInit } : {}),
+        // Never the user's cookies or auth; never a redirect to somewhere the allowlist did not name.
+        credentials: 'omit',
+        redirect: 'error',
+        referrerPolicy: 'no-referrer',
+        cache: 'no-store',
+        signal: AbortSignal.any([run.ended.signal, AbortSignal.timeout(policy.limits.timeoutMs)]),
+      });
+      const body = await readCapped(response, policy.limits.maxResponseBytes);
+      report(true, response.status);
+      const answer: FetchResponse = { url: response.url, status: response.status, statusText: response.statusText, headers: [...response.headers], body: toBase64(body) };
+      return JSON.stringify(answer);
+    } catch (error) {
+      const reason = error instanceof DOMException && error.name === 'TimeoutError' ? `no answer within ${policy.limits.timeoutMs} ms` : message(error);
+      report(true, undefined, reason);
+      throw new Error(`fetch ${req.url.slice(0, 200)} failed: ${reason}`);
+    }
+  }
+
+  return async (call) => {
+    const run = o.activeRun();
+    if (!run || run.runSeq !== call.runSeq) throw new Error('the host can only be asked while the run is going on');
+    return call.kind === 'tool' ? tool(call, run) : request(call, run);
+  };
+}
