@@ -58,7 +58,7 @@ test('messages forged in a compromised worker scope are dropped and reported; re
     MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, transfer?: Transferable[]) {
       original.call(this, { type: 'output', runSeq: 'not a number', stream: 'stdout', text: 'forged' });
       original.call(this, 'just a string');
-      return original.call(this, message, transfer as Transferable[]);
+      return original.apply(this, [message, transfer ?? []] as never);
     } as typeof original;
   });
   const r = await host.evaluate(() => window.sandboxes.a!.run('console.log("real"); 40 + 2'));

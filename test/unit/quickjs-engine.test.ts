@@ -17,7 +17,7 @@ async function newApi(memoryLimitBytes = 64 * 1024 * 1024) {
   const wasm = (await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))).buffer as ArrayBuffer;
   const chunks: string[] = [];
   const api = createWorkerApi((init) => QuickJsEngine.create(init), { 'quickjs.wasm': wasm }, undefined, (m) => chunks.push(`${m.stream}:${m.text}`), new HostCalls(() => {}));
-  await api.start({ language: 'javascript', memoryLimitBytes, toolNames: [] });
+  await api.start({ language: 'javascript', memoryLimitBytes, toolNames: [], network: false });
   const run = (code: string, over: Partial<RunRequest> = {}): Promise<WorkerRunResult> =>
     api.run({ runSeq: ++seq, code, timeoutMs: 2000, maxOutputBytes: 1 << 20, maxValueBytes: 1 << 20, ...over });
   return { api, run, chunks };
