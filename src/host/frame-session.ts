@@ -26,8 +26,11 @@ import {
 } from '../shared/protocol.js';
 import type { EngineAssets } from './assets.js';
 
-/** How long loading the frame, and then the engine, may each take before start-up fails. */
-const START_TIMEOUT_MS = 20_000;
+/**
+ * How long loading the frame, and then the engine, may each take before start-up fails. Pyodide
+ * takes 3–4 s alone on a 2-core machine, several times that when other sandboxes start at once.
+ */
+const START_TIMEOUT_MS = 60_000;
 /** How long a loaded frame may take to answer; it only has to run one small inline script. */
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 

@@ -305,9 +305,12 @@ test.describe('python limits', () => {
     expect((await run('1 + 1')).value).toBe(2);
   });
 
-  test('a huge power is interrupted when isolated (CPython checks signals in it), else stopped', async ({}, info) => {
+  test('a huge power is stopped (CPython checks signals between its multiplications)', async ({}, info) => {
     const r = await run('7 ** (10 ** 8)', { timeoutMs: 300 });
-    expect(r).toMatchObject({ status: 'timeout', stateLost: info.project.name !== 'coi' });
+    expect(r.status).toBe('timeout');
+    // Without shared memory the frame is always replaced; with it, the interrupt lands between two
+    // multiplications, unless one of them outlasts the grace on a loaded machine.
+    if (info.project.name !== 'coi') expect(r.stateLost).toBe(true);
     expect(r.durationMs).toBeLessThan(5000);
     expect((await run('1 + 1')).value).toBe(2);
   });
