@@ -11,7 +11,7 @@ const setups = ['coi', 'plain', 'csp'] as const;
 export default defineConfig({
   testDir: 'test/browser',
   globalSetup: './test/browser/global-setup.ts',
-  timeout: 60_000,
+  timeout: 90_000,
   workers: 2,
   forbidOnly: true,
   reporter: [['list'], ['json', { outputFile: '.test-reports/playwright.json' }]],
