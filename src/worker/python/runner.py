@@ -89,7 +89,7 @@ def _has_plain_form(value):
 def _safe_repr(value):
     try:
         return repr(value)
-    except BaseException as error:  # a broken __repr__ must not break the run's result
+    except Exception as error:  # a broken __repr__ must not break the run's result (an interrupt must)
         return f"<{type(value).__name__} object (repr failed: {type(error).__name__})>"
 
 
@@ -359,6 +359,8 @@ class Session:
                     outputs.add(rich)
             flush_figures()
             envelope = describe(value, max_value_bytes)
+        except KeyboardInterrupt:  # the time ran out in a __repr__ or _repr_*_ of the value
+            return json.dumps({"status": "interrupted"})
         except MemoryError as error:
             return json.dumps({"status": "memory", "error": describe_error(error)})
         if outputs.cut:

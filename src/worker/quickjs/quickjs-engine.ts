@@ -170,6 +170,12 @@ export class QuickJsEngine implements Engine {
   }
 
   private describeError(handle: QuickJSHandle): RunError {
+    // Out of memory while throwing, QuickJS throws null: with the wasm memory grown past the
+    // guest's limit, that is what it means.
+    const { ctx } = this.realm;
+    if (ctx.typeof(handle) === 'object' && ctx.dump(handle) === null && this.wasmMemory.buffer.byteLength >= this.memoryLimitBytes) {
+      return { name: 'InternalError', message: 'out of memory' };
+    }
     return this.withHeadroom(() => this.describeErrorNow(handle));
   }
 
