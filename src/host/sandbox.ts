@@ -180,10 +180,11 @@ class SandboxImpl implements Sandbox {
   private async runNow(code: string, options: ResolvedRunOptions): Promise<RunResult> {
     let started = performance.now();
     let runSeq: number | undefined;
+    let peakMemoryBytes: number | undefined;
     const finish = (r: Omit<RunResult, 'durationMs' | 'stateLost'>, stateLost: boolean): RunResult => {
       const result: RunResult = { ...r, stateLost: stateLost || this.stateLostSinceLastRun, durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
       this.stateLostSinceLastRun = false;
-      if (runSeq !== undefined) this.reportRun(runSeq, result, options.maxOutputBytes);
+      if (runSeq !== undefined) this.reportRun(runSeq, result, options.maxOutputBytes, peakMemoryBytes);
       return result;
     };
     const stopped = (status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }) => ({
@@ -241,7 +242,8 @@ class SandboxImpl implements Sandbox {
       this.retire(session, ending.status, ending.message, runSeq);
       return finish(stopped(ending.status, ending.message, streamed), !this.disposed);
     }
-    const { runSeq: _seq, stateLost, engineDead, ...result } = ending.result;
+    const { runSeq: _seq, stateLost, engineDead, memoryBytes, ...result } = ending.result;
+    peakMemoryBytes = memoryBytes;
     // Output normally arrives before the result on the same port; deliver any rest in order.
     deliver('stdout', result.stdout.slice(streamed.stdout.length));
     deliver('stderr', result.stderr.slice(streamed.stderr.length));
@@ -255,12 +257,12 @@ class SandboxImpl implements Sandbox {
   }
 
   /** Reports a finished run and the limits it hit. */
-  private reportRun(runSeq: number, result: RunResult, maxOutputBytes: number): void {
+  private reportRun(runSeq: number, result: RunResult, maxOutputBytes: number, peakMemoryBytes: number | undefined): void {
     const bytes = (s: string) => new TextEncoder().encode(s).length;
     const stdoutBytes = bytes(result.stdout);
     const stderrBytes = bytes(result.stderr);
     const { status, durationMs, stateLost } = result;
-    this.emit({ type: 'run-finished', runSeq, status, durationMs, stdoutBytes, stderrBytes, stateLost });
+    this.emit({ type: 'run-finished', runSeq, status, durationMs, stdoutBytes, stderrBytes, stateLost, ...(peakMemoryBytes !== undefined ? { peakMemoryBytes } : {}) });
     if (status === 'timeout' || status === 'memory') this.emit({ type: 'limit-hit', runSeq, limit: status });
     if (result.truncated) {
       // A cut stream ends within 3 bytes of its cap (never inside a UTF-8 character).

@@ -35,6 +35,8 @@ export type SandboxEvent =
       stdoutBytes: number;
       stderrBytes: number;
       stateLost: boolean;
+      /** The engine's wasm memory after the run, a high-water mark (absent when the engine did not answer). */
+      peakMemoryBytes?: number;
     })
   | (Base & { type: 'limit-hit'; runSeq: number; limit: LimitName })
   /** A network request: refused by the policy (`allowed: false`), or performed by the host. */

@@ -158,6 +158,8 @@ export interface WorkerRunResult {
   stateLost?: boolean;
   /** The engine cannot run again; the host must replace the frame. */
   engineDead?: boolean;
+  /** The engine's wasm memory after the run: its high-water mark, since wasm memory never shrinks. */
+  memoryBytes?: number;
 }
 
 /** The only API the worker exposes over Comlink. Nothing on the host side is ever exposed. */
@@ -300,13 +302,14 @@ function readOutputs(v: unknown): RunOutput[] | null {
  */
 export function readWorkerRunResult(v: unknown): WorkerRunResult | null {
   if (!isRecord(v)) return null;
-  const { runSeq, status, stdout, stderr, text, truncated, stateLost, engineDead } = v;
+  const { runSeq, status, stdout, stderr, text, truncated, stateLost, engineDead, memoryBytes } = v;
   if (!isCount(runSeq) || typeof status !== 'string' || !STATUSES.has(status)) return null;
   if (typeof stdout !== 'string' || typeof stderr !== 'string') return null;
   if (text !== undefined && typeof text !== 'string') return null;
   if (truncated !== undefined && typeof truncated !== 'boolean') return null;
   if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
   if (engineDead !== undefined && typeof engineDead !== 'boolean') return null;
+  if (memoryBytes !== undefined && !isCount(memoryBytes)) return null;
   const error = readRunError(v.error);
   const outputs = readOutputs(v.outputs);
   if (error === null || outputs === null) return null;
@@ -317,5 +320,6 @@ export function readWorkerRunResult(v: unknown): WorkerRunResult | null {
   if (truncated) out.truncated = true;
   if (stateLost) out.stateLost = true;
   if (engineDead) out.engineDead = true;
+  if (memoryBytes !== undefined) out.memoryBytes = memoryBytes;
   return out;
 }

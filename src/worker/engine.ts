@@ -30,6 +30,8 @@ export interface Engine {
   reset(): Promise<void>;
   /** The guest's file system, for engines that have one. */
   fs?(request: FsRequest): FsResult;
+  /** The engine's wasm memory in bytes (a high-water mark). */
+  memoryBytes(): number;
   /** Installs packages, for engines that have them; an error message, or null on success. */
   installPackages?(request: InstallRequest): Promise<string | null>;
   dispose(): void;

@@ -71,6 +71,7 @@ export function createWorkerApi(
           stdout: output.text.stdout,
           stderr: output.text.stderr,
           outputs: outcome.outputs ?? [],
+          memoryBytes: active.memoryBytes(),
         };
         if (output.truncated) result.truncated = true;
         return result;

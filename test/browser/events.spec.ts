@@ -43,6 +43,7 @@ test('a sandbox reports its lifecycle, runs and limits, each with a time and its
   ]);
   const finished = events.find((e) => e.type === 'run-finished' && e.runSeq === 1);
   expect(finished).toMatchObject({ stdoutBytes: 3, stderrBytes: 0, stateLost: false });
+  expect((finished as { peakMemoryBytes?: number }).peakMemoryBytes).toBeGreaterThanOrEqual(16 * 1024 * 1024);
   for (const e of events) expect(Math.abs(e.time - Date.now())).toBeLessThan(120_000);
 });
 

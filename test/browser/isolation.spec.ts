@@ -137,6 +137,42 @@ test('neither the frame nor the worker can reach the network', async ({ host }) 
   expect(await canaryHits()).toEqual([]);
 });
 
+test('the frame can neither navigate the host, open popups nor submit forms', async ({ host }) => {
+  await createIn(host, 'a');
+  const pageUrl = host.url();
+  const seen = await sandboxFrame(host).evaluate(async (canary) => {
+    const attempt = (fn: () => unknown) => {
+      try {
+        const r = fn();
+        return r === null ? 'null' : 'done';
+      } catch (e) {
+        return `threw:${(e as Error).name}`;
+      }
+    };
+    const out = {
+      topNavigation: attempt(() => (top!.location.href = `${canary}/top-navigation`)),
+      parentNavigation: attempt(() => (parent.location.href = `${canary}/parent-navigation`)),
+      popup: attempt(() => window.open(`${canary}/popup`)),
+      form: attempt(() => {
+        const form = document.createElement('form');
+        form.action = `${canary}/form`;
+        form.method = 'POST';
+        document.body.append(form);
+        form.submit();
+      }),
+    };
+    await new Promise((r) => setTimeout(r, 300));
+    return out;
+  }, CANARY);
+  expect(seen.topNavigation).toBe('threw:SecurityError');
+  expect(seen.parentNavigation).toBe('threw:SecurityError');
+  expect(seen.popup).toBe('null');
+  expect(host.url()).toBe(pageUrl);
+  expect(host.context().pages().length).toBe(1);
+  expect(await canaryHits()).toEqual([]);
+  expect((await runIn(host, 'a', '1 + 1')).value).toBe(2);
+});
+
 test('the frame ignores a second init message, from anyone', async ({ host }) => {
   await createIn(host, 'a');
   await host.evaluate(() => {

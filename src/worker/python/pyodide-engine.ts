@@ -179,6 +179,10 @@ _runner.session
     this.session.reset();
   }
 
+  memoryBytes(): number {
+    return (this.pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module.HEAPU8.byteLength;
+  }
+
   fs(request: FsRequest): FsResult {
     return guestFs(this.pyodide, request);
   }

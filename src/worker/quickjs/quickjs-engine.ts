@@ -379,6 +379,10 @@ export class QuickJsEngine implements Engine {
     return { stateLost: true };
   }
 
+  memoryBytes(): number {
+    return this.wasmMemory.buffer.byteLength;
+  }
+
   async reset(): Promise<void> {
     this.disposeRealm();
     this.realm = this.newRealm();
