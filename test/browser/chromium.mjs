@@ -4,8 +4,8 @@
  * `CHROMIUM_PATH`, else a system Chromium (Debian's `chromium`, which .ci/run installs), else the
  * Chromium that the `@sparticuz/chromium` dev dependency carries inside its npm package, so that
  * `npm install && npm test` also works on a fresh Linux x64 machine with no browser.
- * Only our own flags are passed: never that package's default args, which include
- * `--disable-web-security` and would void every isolation test.
+ * Only our own flags are passed: never that package's default args, which switch off web
+ * security and site isolation and would void every isolation test.
  */
 import { existsSync } from 'node:fs';
 
