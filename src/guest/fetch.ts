@@ -4,20 +4,8 @@
  * Without a grant these globals do not exist.
  */
 import type { HostBridge } from './host-bridge.js';
+import { fromBase64, toBase64 } from '../shared/base64.js';
 import { decodeUtf8, encodeUtf8 } from './web-apis.js';
-
-function binaryToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x2000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
-  return (globalThis as unknown as { btoa(s: string): string }).btoa(binary);
-}
-
-function base64ToBytes(text: string): Uint8Array {
-  const binary = (globalThis as unknown as { atob(s: string): string }).atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /** Creates the network classes backed by `host`. */
 export function createFetch(host: Pick<HostBridge, 'callHost'>) {
@@ -122,7 +110,7 @@ export function createFetch(host: Pick<HostBridge, 'callHost'>) {
     const method = String(init.method ?? 'GET').toUpperCase();
     const headers = new Headers(init.headers);
     const bytes = bodyBytes(init.body, headers);
-    const request = { url, method, headers: [...headers], ...(bytes && bytes.length ? { body: binaryToBase64(bytes) } : {}) };
+    const request = { url, method, headers: [...headers], ...(bytes && bytes.length ? { body: toBase64(bytes) } : {}) };
     const answer = JSON.parse(await host.callHost('fetch', '', JSON.stringify(request))) as {
       url: string;
       status: number;
@@ -130,7 +118,7 @@ export function createFetch(host: Pick<HostBridge, 'callHost'>) {
       headers: Array<[string, string]>;
       body: string;
     };
-    return new Response(base64ToBytes(answer.body), answer);
+    return new Response(fromBase64(answer.body), answer);
   }
 
   return { fetch, Headers, Response };

@@ -5,7 +5,7 @@
  * event. Answers resolve with JSON; refusals reject with the message the guest sees.
  */
 import { fromBase64, toBase64 } from '../shared/base64.js';
-import type { SandboxEvent } from '../shared/events.js';
+import type { SandboxEventInput } from '../shared/events.js';
 import type { FetchRequest, FetchResponse, HostCallMessage } from '../shared/protocol.js';
 import type { Tool } from '../shared/types.js';
 import type { NetworkPolicy } from './network-policy.js';
@@ -22,10 +22,8 @@ export interface HostServicesOptions {
   network: NetworkPolicy | undefined;
   maxValueBytes: number;
   activeRun(): ActiveRun | undefined;
-  emit(event: DistributiveOmit<SandboxEvent, 'time'>): void;
+  emit(event: SandboxEventInput): void;
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
 

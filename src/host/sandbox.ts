@@ -7,16 +7,13 @@ import { DisposedError, NotSupportedError, PackageError, SandboxStartError } fro
 import type { RunRequest, StreamName, HostCallMessage } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets } from './assets.js';
-import type { RestartReason, SandboxEvent } from '../shared/events.js';
+import type { RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun } from './run-race.js';
 import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
 import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
-
-/** Omit that keeps a union a union. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Reports an exception thrown by a user callback without disturbing the run. */
 function reportCallbackError(error: unknown): void {
@@ -70,7 +67,7 @@ class SandboxImpl implements Sandbox {
   }
 
   /** Sends an audit event to the caller's `onEvent`, stamped with the time. */
-  private emit(event: DistributiveOmit<SandboxEvent, 'time'>): void {
+  private emit(event: SandboxEventInput): void {
     const { onEvent } = this.options;
     if (!onEvent) return;
     try {

@@ -1,4 +1,7 @@
-/** Base64 for bytes that cross as JSON text (granted network bodies). */
+/**
+ * Base64 for bytes that cross as JSON text (granted network bodies). Used in the host, the worker
+ * and the guest runtime, each with its own global `btoa`/`atob`.
+ */
 
 /** Encodes bytes as base64. */
 export function toBase64(bytes: Uint8Array): string {

@@ -46,5 +46,8 @@ export type SandboxEvent =
   /** A message that failed validation at a boundary was dropped (nothing acted on it). */
   | (Base & { type: 'message-dropped'; channel: 'rpc' | 'control'; reason: string });
 
+/** An event before it is stamped with its time (what the library's parts report). */
+export type SandboxEventInput = SandboxEvent extends infer E ? (E extends unknown ? Omit<E, 'time'> : never) : never;
+
 /** The event types, for exhaustive handling. */
 export type SandboxEventType = SandboxEvent['type'];
