@@ -15,7 +15,7 @@ export default defineConfig({
     sourcemap: true,
     // Shipped readable: users debug through it, and their own bundler minifies.
     minify: false,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+    lib: { entry: { index: 'src/index.ts', tool: 'src/tool/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
   },
   server: { port: 5173 },
   test: {

@@ -91,9 +91,9 @@ export function sandboxAssets(): Plugin {
     apply: 'build',
     // Vite rewrites `new URL('./worker.js', import.meta.url)` to `'' + import.meta.url` when the file
     // is not there at build time, which hides the pattern from the app's bundler. Restore it, so an
-    // app built with Vite (or another bundler) copies the three assets.
+    // app built with Vite (or another bundler) copies every asset, Pyodide's files included.
     renderChunk(code) {
-      const restored = code.replace(/new URL\(("\.\/[\w.-]+"), "" \+ import\.meta\.url\)/g, 'new URL($1, import.meta.url)');
+      const restored = code.replace(/new URL\(("\.\/[\w./-]+"), "" \+ import\.meta\.url\)/g, 'new URL($1, import.meta.url)');
       // Only a few characters within three lines change: the existing source map stays usable.
       return { code: restored, map: null };
     },

@@ -112,6 +112,10 @@ export class FrameSession {
     iframe.setAttribute('sandbox', 'allow-scripts');
     // Lets the frame share the page's cross-origin isolation, so runs can be interrupted via shared memory.
     iframe.setAttribute('allow', 'cross-origin-isolated');
+    // On an isolated page the frame loads without credentials in a partition of its own. That lets
+    // it load even when frame.html comes without a COEP header, as on a static host whose isolation
+    // a service worker adds (service workers never see a sandboxed frame's navigation).
+    if (globalThis.crossOriginIsolated) iframe.setAttribute('credentialless', '');
     iframe.setAttribute('aria-hidden', 'true');
     iframe.tabIndex = -1;
     iframe.title = 'ai-sandbox';
