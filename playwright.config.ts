@@ -23,10 +23,12 @@ export default defineConfig({
     ...setups.map((setup) => ({
       name: setup,
       // The hostile suite runs where it matters (isolated and plain); the host CSP changes nothing for the guest.
-      testIgnore: setup === 'csp' ? [/playground\.spec/, /hostile\//] : /playground\.spec/,
+      testIgnore: setup === 'csp' ? [/playground\.spec/, /demo-site\.spec/, /hostile\//] : [/playground\.spec/, /demo-site\.spec/],
       use: { baseURL: `http://127.0.0.1:${PORTS[setup]}` },
     })),
-    // The playground runs on Vite's dev server, which the test starts itself.
+    // The playground on Vite's dev server (`npm start`), and the built site (dist-demo/) on a plain
+    // static server; each spec starts its own server.
     { name: 'playground', testMatch: /playground\.spec/ },
+    { name: 'site', testMatch: /demo-site\.spec/ },
   ],
 });

@@ -15,9 +15,11 @@ export default defineConfig({
     sourcemap: true,
     // Shipped readable: users debug through it, and their own bundler minifies.
     minify: false,
-    lib: { entry: { index: 'src/index.ts', tool: 'src/tool/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+    lib: { entry: { index: 'src/index.ts', tool: 'src/tool.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
   },
-  server: { port: 5173 },
+  // The playground's dev server is cross-origin isolated, as a well-configured app server is.
+  server: { port: 5173, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  publicDir: 'demo/public',
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',

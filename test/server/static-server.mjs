@@ -27,6 +27,8 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.map': 'application/json',
   '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.zip': 'application/zip',
 };
 
 /** URL prefixes mapped to folders. `/deep/path/to/lib/` proves the library works from any path. */
@@ -79,6 +81,33 @@ async function serveFile(setup, req, res) {
   } catch {
     res.writeHead(404, headersFor(setup, path, undefined)).end('not found');
   }
+}
+
+/**
+ * Serves one folder the way a plain static host does (GitHub Pages, an S3 bucket): content type
+ * and length, and no other header at all, so no COOP/COEP, no CSP, no caching rules. The paths it
+ * was asked for are kept in `requests`.
+ * @param {string} folder a folder, relative to the repository
+ * @param {number} port 0 picks a free port
+ * @returns {Promise<import('node:http').Server & { requests: string[] }>}
+ */
+export async function startPlainSiteServer(folder, port) {
+  const root = join(ROOT, folder);
+  /** @type {string[]} */
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    requests.push(req.url ?? '');
+    let file = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)));
+    if (!file.startsWith(root)) return void res.writeHead(403).end();
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(body.length) }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  return Object.assign(await listen(server, port), { requests });
 }
 
 /**

@@ -1,6 +1,6 @@
 /** `ai-sandbox/tool`: the run_code definition, argument checks, the result formatter and the bound tool. */
 import { describe, expect, it } from 'vitest';
-import { createRunCodeTool, forAnthropic, forOpenAI, formatRunResult, parseRunCodeArguments, runCodeToolDefinition } from '../../src/tool/index.js';
+import { createRunCodeTool, forAnthropic, forOpenAI, formatRunResult, parseRunCodeArguments, runCodeToolDefinition } from '../../src/tool.js';
 import type { RunResult } from '../../src/shared/types.js';
 
 const result = (over: Partial<RunResult>): RunResult => ({ status: 'ok', stdout: '', stderr: '', outputs: [], stateLost: false, durationMs: 12.34, ...over });

@@ -1,0 +1,51 @@
+/**
+ * Cross-origin isolation for the demo pages. A server that sends COOP/COEP makes a page isolated
+ * by itself; on a static host that cannot, the built site's service worker (`sw.js`) adds the
+ * headers, and the page reloads once to come under its control. Where neither works (no service
+ * workers, an insecure origin), the library falls back to restarting the sandbox to stop runaway code.
+ */
+
+/** How runaway code is stopped on this page. */
+export type IsolationMode = 'isolated' | 'fallback';
+
+const RELOADED = 'ai-sandbox-demo:reloaded-for-isolation';
+/** A browser that blocks service workers may leave registration pending for ever. */
+const REGISTER_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
+}
+
+/**
+ * Resolves with the page's mode. In the built site it registers the service worker (also for its
+ * cache); when that is what isolation needs, the page reloads once and this never resolves.
+ */
+export async function ensureIsolation(): Promise<IsolationMode> {
+  const worker = navigator.serviceWorker;
+  if (import.meta.env.PROD && worker && window.isSecureContext) {
+    try {
+      // sw.js sits at the site's root, one level above the bundled scripts in assets/.
+      await withTimeout(worker.register(new URL('../sw.js', import.meta.url)), REGISTER_TIMEOUT_MS);
+      if (!crossOriginIsolated && !worker.controller && !sessionStorage.getItem(RELOADED)) {
+        await withTimeout(worker.ready, REGISTER_TIMEOUT_MS);
+        sessionStorage.setItem(RELOADED, '1');
+        location.reload();
+        return new Promise<never>(() => {});
+      }
+    } catch (error) {
+      console.warn('ai-sandbox demo: no service worker, so no isolation or cache:', String(error));
+    }
+  }
+  sessionStorage.removeItem(RELOADED);
+  return crossOriginIsolated ? 'isolated' : 'fallback';
+}
+
+/** Shows the mode in `badge`, with a sentence on what it means for a visitor as its tooltip. */
+export function showMode(badge: HTMLElement, mode: IsolationMode): void {
+  badge.textContent = mode === 'isolated' ? 'isolated' : 'fallback mode';
+  badge.className = `badge mode ${mode}`;
+  badge.title =
+    mode === 'isolated'
+      ? 'Cross-origin isolated: runaway code is interrupted and the sandbox keeps its state.'
+      : 'Not cross-origin isolated: runaway code is stopped by restarting the sandbox, which loses its state.';
+}

@@ -1,0 +1,253 @@
+/**
+ * The built demo site (`npm run build:demo` → dist-demo/) served by a plain static server that
+ * sends no special headers: shareable links, Run and Stop in both languages, rich outputs, files,
+ * the chat demo, the service worker's isolation and cache, the fallback without it, and screenshots.
+ */
+import type { Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { startPlainSiteServer } from '../server/static-server.mjs';
+
+let server: Server;
+let site = '';
+
+test.beforeAll(async () => {
+  server = await startPlainSiteServer('dist-demo', 0);
+  site = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+});
+test.afterAll(() => new Promise<void>((resolve) => server?.close(() => resolve())));
+
+const link = (language: string, code: string) => `#lang=${language}&code=${Buffer.from(code).toString('base64url')}`;
+
+/** Fails the test on any uncaught page error. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return errors;
+}
+
+/** Opens a page of the site (through the service worker's one reload) and waits until the sandbox is ready. */
+async function openPlayground(page: Page, hash = ''): Promise<void> {
+  await page.goto(site + hash);
+  await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 60_000 });
+}
+
+async function replaceCode(page: Page, code: string): Promise<void> {
+  await page.getByTestId('editor').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(code);
+}
+
+async function runAndWait(page: Page, status: string | RegExp = 'ok'): Promise<void> {
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText(status, { timeout: 60_000 });
+}
+
+test('a shared JavaScript link runs; the page is isolated by the service worker; both themes', async ({ page }) => {
+  const errors = watchErrors(page);
+  const code = "const word = 'ünïcode ✓';\nconsole.log('hi from a link');\n[word, 6 * 7]";
+  await openPlayground(page, link('javascript', code));
+  await expect(page.getByTestId('mode')).toHaveText('isolated');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('editor')).toContainText('hi from a link');
+  await runAndWait(page);
+  await expect(page.getByTestId('output')).toContainText('hi from a link');
+  await expect(page.getByTestId('output')).toContainText("[ 'ünïcode ✓', 42 ]");
+  await expect(page.getByTestId('duration')).toHaveText(/\d+\.\d ms/);
+  await expect(page.getByTestId('events')).toContainText('run-finished');
+  await page.screenshot({ path: test.info().outputPath('playground-light.png') });
+
+  await page.getByTestId('theme').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.screenshot({ path: test.info().outputPath('playground-dark.png') });
+  // The choice is remembered.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(errors).toEqual([]);
+});
+
+test('a shared Python link runs; errors mark their line; the address bar tracks the editor', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openPlayground(page, link('python', 'total = sum(range(10))\nprint("total is", total)\ntotal * 2'));
+  await expect(page.getByTestId('lang-python')).toHaveAttribute('aria-pressed', 'true');
+  await runAndWait(page);
+  await expect(page.getByTestId('output')).toContainText('total is 45');
+  await expect(page.getByTestId('output')).toContainText('90');
+
+  await page.getByTestId('example').selectOption('Error with a traceback');
+  await runAndWait(page, 'error');
+  await expect(page.getByTestId('output')).toContainText("ValueError: invalid literal for int() with base 10: 'forty-two'");
+  await expect(page.getByTestId('output')).toContainText('line 2');
+  await expect(page.locator('.cm-error-line')).toHaveCount(1);
+  await expect(page.locator('.cm-error-line')).toContainText('return int(text)');
+
+  // Editing clears the marker, and the URL becomes a link to the new code.
+  await page.getByTestId('editor').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n# edited');
+  await expect(page.locator('.cm-error-line')).toHaveCount(0);
+  const shared = async () => {
+    const params = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+    return { lang: params.get('lang'), code: Buffer.from(params.get('code') ?? '', 'base64url').toString('utf8') };
+  };
+  await expect.poll(async () => (await shared()).code).toContain('# edited');
+  expect(await shared()).toEqual({ lang: 'python', code: expect.stringContaining('def parse(text):') });
+  expect(errors).toEqual([]);
+});
+
+test('Stop ends an infinite loop in both languages, and the sandboxes keep their state', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openPlayground(page, link('javascript', 'globalThis.kept = 7; let n = 0; while (true) n++;'));
+  await page.getByTestId('timeout').fill('60000');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('running…');
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('status')).toHaveText('aborted');
+
+  await page.getByTestId('lang-python').click();
+  await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 60_000 });
+  await page.getByTestId('example').selectOption('Infinite loop (timeout)');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('running…');
+  await page.waitForTimeout(300);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('status')).toHaveText('aborted');
+  await expect(page.getByTestId('output')).not.toContainText('restarted');
+  // Interrupted, not restarted: the loop's variable is still there.
+  await replaceCode(page, 'n > 0');
+  await runAndWait(page);
+  await expect(page.getByTestId('output')).toContainText('True');
+
+  await page.getByTestId('lang-javascript').click();
+  await expect(page.getByTestId('status')).toHaveText('ready');
+  await replaceCode(page, 'kept');
+  await runAndWait(page);
+  await expect(page.getByTestId('output')).toContainText('7');
+  expect(errors).toEqual([]);
+});
+
+test('Python rich outputs render inline, inert: images, and frames without scripts or network', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openPlayground(page, link('python', 'pass'));
+  await page.getByTestId('example').selectOption('Chart and rich outputs');
+  await runAndWait(page);
+  const output = page.getByTestId('output');
+  await expect(output.locator('img')).toHaveCount(2);
+  expect(await output.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth))).toEqual([300, 150]);
+  const frames = output.locator('iframe.rich');
+  await expect(frames).toHaveCount(2);
+  for (const frame of await frames.all()) {
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await frame.getAttribute('srcdoc')).toContain("default-src 'none'");
+  }
+  await expect(page.frameLocator('iframe.rich').nth(0).locator('td').first()).toHaveText('Mon');
+  await expect(page.frameLocator('iframe.rich').nth(1).locator('strong')).toHaveText('Best day:');
+  await page.screenshot({ path: test.info().outputPath('playground-rich.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('files go in by upload and come out by download', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openPlayground(page, link('python', 'data = open("in.txt").read()\nopen("out.txt", "w").write(data.upper())\ndata'));
+  await page.getByTestId('upload').setInputFiles({ name: 'in.txt', mimeType: 'text/plain', buffer: Buffer.from('hello files') });
+  await expect(page.getByTestId('files')).toContainText('in.txt');
+  await runAndWait(page);
+  await expect(page.getByTestId('output')).toContainText("'hello files'");
+  await expect(page.getByTestId('files')).toContainText('out.txt');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('files').getByText('out.txt').click()]);
+  expect(download.suggestedFilename()).toBe('out.txt');
+  expect(await readFile((await download.path())!, 'utf8')).toBe('HELLO FILES');
+  expect(errors).toEqual([]);
+});
+
+test('the chat demo runs its code blocks and its tool call inline', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${site}demo/chat.html`);
+  await expect(page.getByTestId('mode')).toHaveText('isolated', { timeout: 30_000 });
+  await expect(page.getByTestId('tool-definition')).toContainText('"name": "run_code"');
+  const blocks = page.getByTestId('run-block');
+  await expect(blocks).toHaveCount(3);
+  const outputs = page.getByTestId('block-output');
+
+  await blocks.nth(0).click();
+  await expect(outputs.nth(0)).toContainText('0 1 1 2 3 5 8 13 21', { timeout: 60_000 });
+  await expect(outputs.nth(0)).toContainText('1.618034');
+  await blocks.nth(1).click();
+  await expect(outputs.nth(1).locator('img')).toHaveCount(1, { timeout: 30_000 });
+
+  await page.getByTestId('run-tool-call').click();
+  await expect(page.getByTestId('tool-result')).toContainText('status: ok');
+  await expect(page.getByTestId('tool-result')).toContainText('computed: 47.48');
+  await expect(page.getByTestId('tool-result')).toContainText('matches: true');
+
+  await blocks.nth(2).click();
+  await expect(outputs.nth(2)).toContainText('TypeError');
+  await expect(outputs.nth(2)).toContainText('line 2');
+  await page.screenshot({ path: test.info().outputPath('chat-demo.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('a second visit takes the engines from the cache, not the server', async ({ browser }) => {
+  const own = await startPlainSiteServer('dist-demo', 0);
+  const url = `http://127.0.0.1:${(own.address() as { port: number }).port}/`;
+  const context = await browser.newContext();
+  const engineFiles = (paths: string[]) => paths.filter((p) => /\/assets\/(pyodide|python|quickjs|worker)[^/]*$/.test(p));
+  const visit = async () => {
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(url + link('python', 'print("visited")'));
+    await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 60_000 });
+    const readyMs = Date.now() - started;
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('output')).toContainText('visited', { timeout: 30_000 });
+    await page.getByTestId('lang-javascript').click();
+    await expect(page.getByTestId('status')).toHaveText('ready');
+    await page.close();
+    return readyMs;
+  };
+  try {
+    const firstMs = await visit();
+    const fetched = engineFiles(own.requests);
+    expect(fetched.some((p) => /pyodide\.asm-.*\.wasm$/.test(p))).toBe(true);
+    expect(fetched.some((p) => /quickjs-.*\.wasm$/.test(p))).toBe(true);
+    own.requests.length = 0;
+
+    const secondMs = await visit();
+    expect(own.requests.length).toBeGreaterThan(0);
+    expect(engineFiles(own.requests)).toEqual([]);
+    test.info().annotations.push({ type: 'timing', description: `Python ready: first visit ${firstMs} ms, second visit ${secondMs} ms` });
+  } finally {
+    await context.close();
+    own.close();
+  }
+});
+
+test('without a service worker the site falls back to restarts, and says so', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await openPlayground(page, link('javascript', 'while (true) {}'));
+    await expect(page.getByTestId('mode')).toHaveText('fallback mode');
+    await expect(page.getByTestId('mode')).toHaveAttribute('title', /restarting the sandbox/);
+    await page.getByTestId('timeout').fill('300');
+    await runAndWait(page, 'timeout');
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('on a phone-sized screen the playground fits without sideways scrolling', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const page = await context.newPage();
+    await openPlayground(page);
+    await runAndWait(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: test.info().outputPath('playground-phone.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
