@@ -1,6 +1,7 @@
 // @ts-nocheck -- runs in the bench page, plain JavaScript.
 // Measures ai-sandbox and a bare engine in a plain worker side by side, for one language.
-import { createSandbox } from '/dist/index.js';
+import { createSandbox, createSandboxPool } from '/dist/index.js';
+import { PROGRAMS } from './programs.mjs';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -102,5 +103,72 @@ async function measure(language, { cold, warm, cpu, overrun }) {
   return { ours, bare, crossOriginIsolated };
 }
 
+/** Time to first result when a warm pool already holds a started sandbox: medians in ms. */
+async function measurePool(language, n) {
+  const xs = [];
+  for (let i = 0; i < n; i++) {
+    const pool = createSandboxPool({ language, size: 1 });
+    await pool.warm();
+    xs.push(await timed(() => pool.run('1 + 1')));
+    await pool.dispose();
+  }
+  return median(xs);
+}
+
+/**
+ * Memory of `n` idle engines, ours and bare, as the browser counts it (iframes and workers
+ * included): bytes per engine. Needs a cross-origin isolated page; null elsewhere.
+ */
+async function measureMemory(language, n) {
+  if (!crossOriginIsolated || !performance.measureUserAgentSpecificMemory) return null;
+  const total = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
+  const base = await total();
+  const sandboxes = [];
+  for (let i = 0; i < n; i++) {
+    const sb = await createSandbox({ language });
+    await sb.run('1');
+    sandboxes.push(sb);
+  }
+  const ours = (await total()) - base;
+  await Promise.all(sandboxes.map((sb) => sb.dispose()));
+  const base2 = await total();
+  const workers = [];
+  for (let i = 0; i < n; i++) {
+    const b = LANGUAGES[language].bare();
+    await b.call('1');
+    workers.push(b);
+  }
+  const bare = (await total()) - base2;
+  for (const b of workers) b.worker.terminate();
+  return { count: n, oursBytesEach: ours / n, bareBytesEach: bare / n };
+}
+
+/**
+ * The 150 programs one after the other in one Python sandbox, with reset() between them: the
+ * total with a warm sandbox, the cold start on top, and every program's stdout.
+ */
+async function measureThroughput() {
+  let sb;
+  const startMs = await timed(async () => {
+    sb = await createSandbox({ language: 'python' });
+  });
+  await sb.run('1');
+  const stdout = [];
+  const failures = [];
+  const runMs = await timed(async () => {
+    for (const code of PROGRAMS) {
+      const r = await sb.run(code);
+      if (r.status !== 'ok') failures.push(r.error?.message);
+      stdout.push(r.stdout);
+      await sb.reset();
+    }
+  });
+  await sb.dispose();
+  return { programs: PROGRAMS.length, startMs, runMs, failures, stdout };
+}
+
 window.runBench = measure;
+window.runPoolBench = measurePool;
+window.runMemoryBench = measureMemory;
+window.runThroughputBench = measureThroughput;
 window.benchReady = true;

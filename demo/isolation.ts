@@ -2,7 +2,8 @@
  * Cross-origin isolation for the demo pages. A server that sends COOP/COEP makes a page isolated
  * by itself; on a static host that cannot, the built site's service worker (`sw.js`) adds the
  * headers, and the page reloads once to come under its control. Where neither works (no service
- * workers, an insecure origin), the library falls back to restarting the sandbox to stop runaway code.
+ * workers, an insecure origin), the library falls back to restarting the sandbox to stop runaway
+ * code that cannot be interrupted otherwise.
  */
 
 /** How runaway code is stopped on this page. */
@@ -46,6 +47,6 @@ export function showMode(badge: HTMLElement, mode: IsolationMode): void {
   badge.className = `badge mode ${mode}`;
   badge.title =
     mode === 'isolated'
-      ? 'Cross-origin isolated: runaway code is interrupted and the sandbox keeps its state.'
-      : 'Not cross-origin isolated: runaway code is stopped by restarting the sandbox, which loses its state.';
+      ? 'Cross-origin isolated: Stop and time limits interrupt runaway code, and the sandbox keeps its state.'
+      : 'Not cross-origin isolated: Stop (and a time limit in Python) ends runaway code by restarting the sandbox, which loses its state.';
 }

@@ -2,15 +2,29 @@
 // `npm run bench`: ai-sandbox against bare quickjs-emscripten in a plain worker, side by side in
 // one Chromium run, under a cross-origin isolated page and a plain one. Prints a table of medians
 // and ratios, and writes bench-results/latest.json. Numbers only: nothing here passes or fails.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/browser/chromium.mjs';
 import { startStaticServer } from '../test/server/static-server.mjs';
+import { PROGRAMS } from '../bench/programs.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const ITERATIONS = { cold: 7, warm: 200, cpu: 5, overrun: 6 };
-const PY_ITERATIONS = { cold: 3, warm: 100, cpu: 3, overrun: 3 };
+const ITERATIONS = { cold: 7, warm: 200, cpu: 5, overrun: 6, pooled: 5, idle: 5 };
+const PY_ITERATIONS = { cold: 3, warm: 100, cpu: 3, overrun: 3, pooled: 3, idle: 3 };
+const ITERATIONS_BY_LANGUAGE = { javascript: ITERATIONS, python: PY_ITERATIONS };
+
+/** The 150 programs as harnesses run them: one fresh native `python3` process each. */
+function nativeThroughput() {
+  // Resolve the real interpreter: a version manager's `python3` shim can cost more than Python's own start.
+  const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+  const version = execFileSync(python, ['--version'], { encoding: 'utf8' }).trim();
+  const stdout = [];
+  const started = performance.now();
+  for (const code of PROGRAMS) stdout.push(spawnSync(python, ['-c', code], { encoding: 'utf8' }).stdout);
+  return { python, version, totalMs: performance.now() - started, stdout };
+}
 
 await build({
   configFile: false,
@@ -27,20 +41,29 @@ await build({
 
 const servers = { isolated: await startStaticServer('coi', 0), plain: await startStaticServer('plain', 0) };
 
-const browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
+// measureUserAgentSpecificMemory() otherwise waits for the next garbage collection, up to 20 s.
+const browser = await chromium.launch({ executablePath: await chromiumPath(), args: [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory'] });
 const results = {};
+let throughput;
 for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plain', servers.plain]]) {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/bench/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  results[name] = {
-    javascript: await page.evaluate((it) => window.runBench('javascript', it), ITERATIONS),
-    python: await page.evaluate((it) => window.runBench('python', it), PY_ITERATIONS),
-  };
+  results[name] = {};
+  for (const [language, it] of Object.entries(ITERATIONS_BY_LANGUAGE)) {
+    const r = await page.evaluate(([l, i]) => window.runBench(l, i), [language, it]);
+    r.ours.pooledFirstMs = await page.evaluate(([l, n]) => window.runPoolBench(l, n), [language, it.pooled]);
+    r.memory = await page.evaluate(([l, n]) => window.runMemoryBench(l, n), [language, it.idle]);
+    results[name][language] = r;
+  }
+  if (!throughput) throughput = await page.evaluate(() => window.runThroughputBench());
   await page.close();
   server.close();
 }
 await browser.close();
+
+const native = nativeThroughput();
+const mismatches = PROGRAMS.filter((_, i) => throughput.stdout[i] !== native.stdout[i]).length;
 
 const rows = [
   ['cold start: create + first result', 'coldMs'],
@@ -63,8 +86,29 @@ for (const [setup, byLanguage] of Object.entries(results)) {
       const ratio = bare ? `${(ours / bare).toFixed(2)}×` : bare === null ? 'bare has no stop' : '—';
       console.log(`| ${label} | ${fmt(ours)} | ${fmt(bare)} | ${ratio} |`);
     }
+    const pooled = r.ours.pooledFirstMs;
+    console.log(`| first result from a warm pool (vs bare cold start) | ${fmt(pooled)} | ${fmt(r.bare.coldMs)} | ${(pooled / r.bare.coldMs).toFixed(3)}× |`);
+    if (r.memory) {
+      const mb = (bytes) => (bytes / 1048576).toFixed(1);
+      console.log(`| memory per idle engine, ${r.memory.count} alive (MB) | ${mb(r.memory.oursBytesEach)} | ${mb(r.memory.bareBytesEach)} | ${(r.memory.oursBytesEach / r.memory.bareBytesEach).toFixed(2)}× |`);
+    }
   }
 }
+
+console.log(`\n${PROGRAMS.length} small Python programs, one after the other (ms)`);
+console.log('| | total | per program | ratio to native |');
+console.log('| --- | ---: | ---: | ---: |');
+const perProgram = (ms) => (ms / PROGRAMS.length).toFixed(1);
+console.log(`| native ${native.version}, one process each | ${native.totalMs.toFixed(0)} | ${perProgram(native.totalMs)} | 1× |`);
+console.log(`| ai-sandbox, one warm sandbox, reset() between | ${throughput.runMs.toFixed(0)} | ${perProgram(throughput.runMs)} | ${(throughput.runMs / native.totalMs).toFixed(3)}× |`);
+const withStart = throughput.runMs + throughput.startMs;
+console.log(`| ai-sandbox, including its cold start | ${withStart.toFixed(0)} | ${perProgram(withStart)} | ${(withStart / native.totalMs).toFixed(3)}× |`);
+console.log(`outputs differing from native: ${mismatches} of ${PROGRAMS.length}; failures in the sandbox: ${throughput.failures.length}`);
 mkdirSync(`${root}bench-results`, { recursive: true });
-writeFileSync(`${root}bench-results/latest.json`, JSON.stringify({ date: new Date().toISOString(), iterations: ITERATIONS, results }, null, 2));
+const { stdout: _ours, ...throughputSummary } = throughput;
+const { stdout: _native, ...nativeSummary } = native;
+writeFileSync(
+  `${root}bench-results/latest.json`,
+  JSON.stringify({ date: new Date().toISOString(), iterations: ITERATIONS_BY_LANGUAGE, results, throughput: { ...throughputSummary, native: nativeSummary, mismatches } }, null, 2),
+);
 console.log('\nwrote bench-results/latest.json');

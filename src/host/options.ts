@@ -5,7 +5,7 @@
  */
 import type { SandboxEvent } from '../shared/events.js';
 import { createNetworkPolicy, NETWORK_DEFAULTS, type NetworkLimits, type NetworkPolicy } from './network-policy.js';
-import type { Language, ProgressEvent, RunOptions, SandboxOptions, Tool } from '../shared/types.js';
+import type { Language, ProgressEvent, RunOptions, SandboxOptions, SandboxPoolOptions, Tool } from '../shared/types.js';
 
 /** Defaults the README documents. */
 export const DEFAULTS = {
@@ -199,4 +199,47 @@ export function resolveRunOptions(options: unknown, defaults: ResolvedSandboxOpt
     onStdout: callback(where, 'onStdout', o.onStdout),
     onStderr: callback(where, 'onStderr', o.onStderr),
   };
+}
+
+/** A pool's own options with defaults filled in, and the options for each of its sandboxes. */
+export interface ResolvedPoolOptions {
+  size: number;
+  maxSize: number;
+  maxRunsPerSandbox: number;
+  idleTimeoutMs: number;
+  resetOnRelease: boolean;
+  sandbox: SandboxOptions;
+  onEvent: ((event: SandboxEvent) => void) | undefined;
+}
+
+function count(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(`createSandboxPool: ${name} must be a number, got ${typeof value}`);
+  if (!(value === Infinity || (Number.isInteger(value) && value >= min))) {
+    throw new RangeError(`createSandboxPool: ${name} must be an integer of at least ${min}, got ${value}`);
+  }
+  return value;
+}
+
+/** Validates `createSandboxPool`'s options: the pool's own here, the rest as `createSandbox` does. */
+export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError("createSandboxPool: options must be an object such as { language: 'python', size: 1 }");
+  }
+  const { size, maxSize, maxRunsPerSandbox, idleTimeoutMs, resetOnRelease, ...sandbox } = options as SandboxPoolOptions;
+  // Checks the sandbox options now, so a mistake throws here and not in a background start.
+  const resolved = resolveSandboxOptions(sandbox);
+  const warm = count('size', size, 1, 0);
+  if (warm === Infinity) throw new RangeError('createSandboxPool: size must be finite');
+  const pool = {
+    size: warm,
+    maxSize: count('maxSize', maxSize, warm + 4, Math.max(1, warm)),
+    maxRunsPerSandbox: count('maxRunsPerSandbox', maxRunsPerSandbox, 100, 1),
+    idleTimeoutMs: count('idleTimeoutMs', idleTimeoutMs, Infinity, 0),
+    resetOnRelease: resetOnRelease ?? true,
+    sandbox,
+    onEvent: resolved.onEvent,
+  };
+  if (typeof pool.resetOnRelease !== 'boolean') throw new TypeError(`createSandboxPool: resetOnRelease must be a boolean, got ${typeof resetOnRelease}`);
+  return pool;
 }

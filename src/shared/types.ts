@@ -190,3 +190,59 @@ export interface Sandbox {
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/**
+ * Options for {@link createSandboxPool}: every {@link SandboxOptions} field (given to each sandbox
+ * the pool starts), plus the pool's own.
+ */
+export interface SandboxPoolOptions extends SandboxOptions {
+  /** Sandboxes kept started and idle, ready to hand out at once. Default 1; 0 starts them on demand. */
+  size?: number;
+  /** Most sandboxes alive at once, idle and acquired together; `acquire()` waits past it. Default `size + 4`. */
+  maxSize?: number;
+  /** A sandbox is replaced by a fresh one after this many runs. Default 100. */
+  maxRunsPerSandbox?: number;
+  /** An idle sandbox unused for this long is disposed (and started again on demand). Default: never. */
+  idleTimeoutMs?: number;
+  /**
+   * Reset a released sandbox (`reset()`: fresh globals) before it is handed out again. Default
+   * true. Imported modules, Python files and installed packages stay; use `maxRunsPerSandbox: 1`
+   * when consecutive users must share nothing.
+   */
+  resetOnRelease?: boolean;
+}
+
+/** How many sandboxes a pool holds, by state. */
+export interface SandboxPoolStats {
+  /** Started and waiting to be acquired. */
+  idle: number;
+  /** Handed out and not yet released. */
+  acquired: number;
+  /** Being started (or reset before going back to idle). */
+  starting: number;
+}
+
+/**
+ * Sandboxes of one language, started ahead of need so a run does not wait for an engine to load.
+ * A sandbox that crashed, lost its state (a timeout that needed a restart), or ran
+ * `maxRunsPerSandbox` times is disposed on release and replaced in the background.
+ */
+export interface SandboxPool {
+  readonly language: Language;
+  /** The pool's current contents. */
+  readonly stats: SandboxPoolStats;
+  /** Resolves once `size` sandboxes are idle; rejects if starting one fails. */
+  warm(): Promise<void>;
+  /**
+   * Hands out a sandbox for the caller's sole use until {@link SandboxPool.release}: an idle one at
+   * once, else a new one, else (at `maxSize`) the next one released. `signal` gives up waiting.
+   */
+  acquire(options?: { signal?: AbortSignal }): Promise<Sandbox>;
+  /** Gives an acquired sandbox back; resolves once it is reset or replaced. Do not use it after. */
+  release(sandbox: Sandbox): Promise<void>;
+  /** Acquires a sandbox, runs `code` on fresh globals, and releases it. */
+  run(code: string, options?: RunOptions): Promise<RunResult>;
+  /** Disposes every sandbox, acquired ones included. Waiting `acquire()` calls reject with `DisposedError`. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -1,0 +1,236 @@
+/**
+ * A pool of started sandboxes of one language: the engine start (a few hundred milliseconds for
+ * QuickJS, seconds for Pyodide) happens ahead of need, and a worn or broken sandbox is replaced in
+ * the background. The pool watches each sandbox through its audit events.
+ */
+import { DisposedError } from '../shared/errors.js';
+import type { SandboxEvent } from '../shared/events.js';
+import type { Language, RunOptions, RunResult, Sandbox, SandboxPool, SandboxPoolOptions, SandboxPoolStats } from '../shared/types.js';
+import { resolvePoolOptions, type ResolvedPoolOptions } from './options.js';
+import { createSandbox } from './sandbox.js';
+
+/** One sandbox of the pool and what the pool knows of it. */
+interface Member {
+  sandbox: Sandbox;
+  runs: number;
+  /** Set when it must not be handed out again: crashed, lost its state, or disposed by its user. */
+  worn: boolean;
+  idleTimer?: ReturnType<typeof setTimeout>;
+}
+
+interface Waiter {
+  resolve(sandbox: Sandbox): void;
+  reject(error: unknown): void;
+}
+
+class SandboxPoolImpl implements SandboxPool {
+  readonly language: Language;
+  private readonly idle: Member[] = [];
+  private readonly acquired = new Map<Sandbox, Member>();
+  /** Sandboxes being started or reset. */
+  private pending = 0;
+  /** The starts under way, so that `dispose()` can wait for them to be undone. */
+  private readonly starts = new Set<Promise<unknown>>();
+  private readonly waiters: Waiter[] = [];
+  private disposed = false;
+  /** `warm()` calls waiting for `size` idle sandboxes. */
+  private readonly warmers: Array<{ resolve(): void; reject(error: unknown): void }> = [];
+
+  constructor(private readonly options: ResolvedPoolOptions) {
+    this.language = options.sandbox.language;
+    this.fill();
+  }
+
+  get stats(): SandboxPoolStats {
+    return { idle: this.idle.length, acquired: this.acquired.size, starting: this.pending };
+  }
+
+  private get alive(): number {
+    return this.idle.length + this.acquired.size + this.pending;
+  }
+
+  /** Starts sandboxes, one at a time, until `size` are idle or starting (within `maxSize`). */
+  private fill(): void {
+    if (this.disposed || this.pending > 0) return;
+    if (this.idle.length < this.options.size && this.alive < this.options.maxSize) this.spawn();
+    else this.settleWarmers();
+  }
+
+  private spawn(): void {
+    this.pending++;
+    let member: Member | undefined;
+    const watch = (event: SandboxEvent) => {
+      if (member) this.observe(member, event);
+      this.options.onEvent?.(event);
+    };
+    const start = createSandbox({ ...this.options.sandbox, onEvent: watch }).then(
+      (sandbox) => {
+        this.pending--;
+        member = { sandbox, runs: 0, worn: false };
+        if (this.disposed) return sandbox.dispose();
+        this.place(member);
+        this.fill();
+      },
+      (error) => {
+        this.pending--;
+        // The waiter that this start was for hears why; background warming stops until asked again.
+        this.waiters.shift()?.reject(error);
+        for (const warmer of this.warmers.splice(0)) warmer.reject(error);
+      },
+    );
+    this.starts.add(start);
+    void start.finally(() => this.starts.delete(start));
+  }
+
+  /** Notes what makes a sandbox unfit to hand out again. */
+  private observe(member: Member, event: SandboxEvent): void {
+    if (event.type === 'run-finished') {
+      member.runs++;
+      if (event.stateLost || event.status === 'crashed') member.worn = true;
+    } else if (event.type === 'sandbox-restarted' || event.type === 'sandbox-disposed') {
+      member.worn = true;
+    }
+  }
+
+  /** Hands a ready sandbox to the first waiter, else keeps it idle. */
+  private place(member: Member): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      this.acquired.set(member.sandbox, member);
+      waiter.resolve(member.sandbox);
+      return;
+    }
+    this.idle.push(member);
+    if (Number.isFinite(this.options.idleTimeoutMs)) {
+      member.idleTimer = setTimeout(() => {
+        const at = this.idle.indexOf(member);
+        if (at < 0) return;
+        this.idle.splice(at, 1);
+        void member.sandbox.dispose();
+      }, this.options.idleTimeoutMs);
+    }
+    this.settleWarmers();
+  }
+
+  private settleWarmers(): void {
+    if (this.idle.length >= this.options.size || this.disposed) for (const warmer of this.warmers.splice(0)) warmer.resolve();
+  }
+
+  warm(): Promise<void> {
+    if (this.disposed) return Promise.reject(new DisposedError('this sandbox pool'));
+    return new Promise<void>((resolve, reject) => {
+      this.warmers.push({ resolve, reject });
+      this.fill();
+    });
+  }
+
+  acquire(options: { signal?: AbortSignal } = {}): Promise<Sandbox> {
+    if (this.disposed) return Promise.reject(new DisposedError('this sandbox pool'));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const member = this.idle.shift();
+    if (member) {
+      clearTimeout(member.idleTimer);
+      this.acquired.set(member.sandbox, member);
+      this.fill();
+      return Promise.resolve(member.sandbox);
+    }
+    return new Promise<Sandbox>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (sandbox) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(sandbox);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      const onAbort = () => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      // Start one for this caller unless enough are already on their way.
+      if (this.alive < this.options.maxSize && this.pending < this.waiters.length) this.spawn();
+    });
+  }
+
+  async release(sandbox: Sandbox): Promise<void> {
+    const member = this.acquired.get(sandbox);
+    if (!member) throw new TypeError('release: this sandbox is not acquired from this pool (or was already released)');
+    this.acquired.delete(sandbox);
+    const { maxRunsPerSandbox, resetOnRelease } = this.options;
+    if (this.disposed || member.worn || member.runs >= maxRunsPerSandbox) {
+      await sandbox.dispose();
+      this.refill();
+      return;
+    }
+    if (resetOnRelease) {
+      this.pending++;
+      try {
+        await sandbox.reset();
+      } catch {
+        member.worn = true;
+      } finally {
+        this.pending--;
+      }
+      if (member.worn || this.disposed) {
+        await sandbox.dispose();
+        this.refill();
+        return;
+      }
+    }
+    this.place(member);
+  }
+
+  /** After a sandbox left the pool: start one for a waiter, or top the idle ones up. */
+  private refill(): void {
+    if (this.disposed) return;
+    if (this.waiters.length > this.pending && this.alive < this.options.maxSize) this.spawn();
+    else this.fill();
+  }
+
+  async run(code: string, options?: RunOptions): Promise<RunResult> {
+    const sandbox = await this.acquire({ signal: options?.signal });
+    let result: RunResult;
+    try {
+      result = await sandbox.run(code, options);
+    } finally {
+      // The reset happens after the caller has the result.
+      this.release(sandbox).catch(() => {});
+    }
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new DisposedError('this sandbox pool'));
+    this.settleWarmers();
+    const members = [...this.idle.splice(0), ...this.acquired.values()];
+    this.acquired.clear();
+    for (const member of members) clearTimeout(member.idleTimer);
+    await Promise.all([...members.map((member) => member.sandbox.dispose()), ...this.starts]);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/**
+ * Creates a pool of sandboxes of one language and starts `size` of them in the background.
+ * Throws `TypeError`/`RangeError` for bad options (the sandbox options are checked as by
+ * {@link createSandbox}). The caller owns the pool and must `dispose()` it.
+ *
+ * @example
+ * const pool = createSandboxPool({ language: 'python', size: 1 });
+ * // …later, when the model wants to run code, no engine has to load:
+ * const result = await pool.run('sum(range(10))');
+ */
+export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
+  return new SandboxPoolImpl(resolvePoolOptions(options));
+}
