@@ -23,7 +23,7 @@ export default defineConfig({
     ...setups.map((setup) => ({
       name: setup,
       // The hostile suite runs where it matters (isolated and plain); the host CSP changes nothing for the guest.
-      testIgnore: setup === 'csp' ? [/playground\.spec/, /demo-site\.spec/, /hostile\//, /pool\.spec/] : [/playground\.spec/, /demo-site\.spec/],
+      testIgnore: setup === 'csp' ? [/playground\.spec/, /demo-site\.spec/, /hostile\//, /pool\.spec/, /python-snapshot\.spec/] : [/playground\.spec/, /demo-site\.spec/],
       use: { baseURL: `http://127.0.0.1:${PORTS[setup]}` },
     })),
     // The playground on Vite's dev server (`npm start`), and the built site (dist-demo/) on a plain

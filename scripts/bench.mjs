@@ -15,6 +15,8 @@ const ITERATIONS = { cold: 7, warm: 200, cpu: 5, overrun: 6, pooled: 5, idle: 5 
 const PY_ITERATIONS = { cold: 3, warm: 100, cpu: 3, overrun: 3, pooled: 3, idle: 3 };
 const ITERATIONS_BY_LANGUAGE = { javascript: ITERATIONS, python: PY_ITERATIONS };
 
+const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
 /** The 150 programs as harnesses run them: one fresh native `python3` process each. */
 function nativeThroughput() {
   // Resolve the real interpreter: a version manager's `python3` shim can cost more than Python's own start.
@@ -51,17 +53,24 @@ for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plai
   await page.waitForFunction(() => window.benchReady === true);
   results[name] = {};
   for (const [language, it] of Object.entries(ITERATIONS_BY_LANGUAGE)) {
+    log(`${name} ${language}: start, run, CPU, overruns`);
     const r = await page.evaluate(([l, i]) => window.runBench(l, i), [language, it]);
+    log(`${name} ${language}: warm pool`);
     r.ours.pooledFirstMs = await page.evaluate(([l, n]) => window.runPoolBench(l, n), [language, it.pooled]);
+    log(`${name} ${language}: memory of idle engines`);
     r.memory = await page.evaluate(([l, n]) => window.runMemoryBench(l, n), [language, it.idle]);
     results[name][language] = r;
   }
-  if (!throughput) throughput = await page.evaluate(() => window.runThroughputBench());
+  if (!throughput) {
+    log(`${name}: ${PROGRAMS.length} Python programs`);
+    throughput = await page.evaluate(() => window.runThroughputBench());
+  }
   await page.close();
   server.close();
 }
 await browser.close();
 
+log('native python3, one process per program');
 const native = nativeThroughput();
 const mismatches = PROGRAMS.filter((_, i) => throughput.stdout[i] !== native.stdout[i]).length;
 

@@ -13,6 +13,7 @@ import {
   PROTOCOL,
   readWorkerRunResult,
   type EngineConfig,
+  type EngineFiles,
   type FrameInit,
   type FsRequest,
   type FsResult,
@@ -76,6 +77,8 @@ export class FrameSession {
   readonly ended: Promise<EndReason>;
   /** True when runs can be interrupted through shared memory (cross-origin isolated pages). */
   sharedInterrupt = false;
+  /** True when the engine was restored from a memory snapshot. */
+  fromSnapshot = false;
 
   private endWith!: (reason: EndReason) => void;
   private isEnded = false;
@@ -103,10 +106,11 @@ export class FrameSession {
   }
 
   /**
-   * Creates the iframe, hands it the worker and engine, and waits until the engine can run code.
-   * Throws `SandboxStartError`; on failure nothing is left in the page.
+   * Creates the iframe, hands it the worker and engine (and `extraFiles`, such as a snapshot),
+   * and waits until the engine can run code. Throws `SandboxStartError`; on failure nothing is
+   * left in the page.
    */
-  static async start(assets: EngineAssets, config: EngineConfig): Promise<FrameSession> {
+  static async start(assets: EngineAssets, config: EngineConfig, extraFiles: EngineFiles = {}): Promise<FrameSession> {
     const iframe = document.createElement('iframe');
     // Scripts only: an opaque origin with no access to the page, storage, popups, forms or navigation.
     iframe.setAttribute('sandbox', 'allow-scripts');
@@ -127,12 +131,13 @@ export class FrameSession {
       const loaded = new Promise<void>((resolve) => iframe.addEventListener('load', () => resolve(), { once: true }));
       (document.body ?? document.documentElement).append(iframe);
       await withTimeout(loaded, START_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}`);
-      await withTimeout(session.handshake(assets), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
-      await withTimeout(
+      await withTimeout(session.handshake(assets, extraFiles), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
+      const report = await withTimeout(
         Promise.race([session.remote.start(config), session.ended.then((r) => Promise.reject(new SessionEndedError(r)))]),
         START_TIMEOUT_MS,
         'the sandbox engine did not start in time',
       );
+      session.fromSnapshot = report?.fromSnapshot === true;
       return session;
     } catch (error) {
       session.kill();
@@ -142,7 +147,7 @@ export class FrameSession {
     }
   }
 
-  private handshake(assets: EngineAssets): Promise<void> {
+  private handshake(assets: EngineAssets, extraFiles: EngineFiles): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => {
       this.control.port1.addEventListener('message', (event) => {
         const data = event.data;
@@ -154,7 +159,7 @@ export class FrameSession {
       });
     });
     // Copies: the page keeps its cached bytes for the next sandbox or restart.
-    const files = Object.fromEntries(Object.entries(assets.files).map(([name, bytes]) => [name, bytes.slice(0)]));
+    const files = Object.fromEntries(Object.entries({ ...assets.files, ...extraFiles }).map(([name, bytes]) => [name, bytes.slice(0)]));
     const init: FrameInit = {
       protocol: PROTOCOL,
       type: 'init',
@@ -224,6 +229,13 @@ export class FrameSession {
    */
   interruptShared(runSeq: number): void {
     if (!this.isEnded && this.sharedInterrupt) this.control.port1.postMessage({ type: 'interrupt', runSeq });
+  }
+
+  /** The memory snapshot of a session started with `snapshot: 'make'`. */
+  async takeSnapshot(): Promise<ArrayBuffer> {
+    const snapshot: unknown = await this.whileAlive(this.remote.takeSnapshot());
+    if (!(snapshot instanceof Uint8Array)) throw new Error('the worker answered with something that is not a snapshot');
+    return snapshot.byteOffset === 0 && snapshot.byteLength === snapshot.buffer.byteLength ? (snapshot.buffer as ArrayBuffer) : snapshot.slice().buffer;
   }
 
   /** Removes the iframe (ending the worker) and closes the ports. Idempotent. */

@@ -25,7 +25,7 @@ const LIMITS = {
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
-const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools', 'network']);
+const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot']);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
@@ -46,6 +46,8 @@ export interface ResolvedSandboxOptions {
   tools: ReadonlyMap<string, Tool>;
   /** Undefined for `'none'`. */
   network: NetworkPolicy | undefined;
+  /** Python memory snapshots: false, true (this page) or 'persistent'. */
+  snapshot: boolean | 'persistent';
 }
 
 /** Run options with every default filled in. */
@@ -124,7 +126,15 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     onEvent: callback(where, 'onEvent', o.onEvent) as ((event: SandboxEvent) => void) | undefined,
     tools: toolMap(where, o.tools),
     network: networkPolicy(where, o.network),
+    snapshot: snapshotMode(where, o.language as Language, o.snapshot),
   };
+}
+
+function snapshotMode(where: string, language: Language, value: unknown): boolean | 'persistent' {
+  if (value === undefined || value === false) return false;
+  if (value !== true && value !== 'persistent') throw new TypeError(`${where}: snapshot must be true, false or 'persistent', got ${JSON.stringify(value)}`);
+  if (language !== 'python') throw new TypeError(`${where}: snapshot is for Python sandboxes (QuickJS starts in milliseconds)`);
+  return value;
 }
 
 /** Checks `network`: `'none'` (the default) or `{ allow: [...], timeoutMs?, maxResponseBytes?, maxRequests? }`. */

@@ -9,6 +9,9 @@ import type { Language, RunOptions, RunResult, Sandbox, SandboxPool, SandboxPool
 import { resolvePoolOptions, type ResolvedPoolOptions } from './options.js';
 import { createSandbox } from './sandbox.js';
 
+/** How long after handing out an idle sandbox the pool starts its replacement. */
+const TOP_UP_DELAY_MS = 250;
+
 /** One sandbox of the pool and what the pool knows of it. */
 interface Member {
   sandbox: Sandbox;
@@ -132,7 +135,9 @@ class SandboxPoolImpl implements SandboxPool {
     if (member) {
       clearTimeout(member.idleTimer);
       this.acquired.set(member.sandbox, member);
-      this.fill();
+      // Topping up starts a frame on the page's main thread; not while the caller's first run is
+      // in flight, whose answer would wait for it.
+      setTimeout(() => this.fill(), TOP_UP_DELAY_MS);
       return Promise.resolve(member.sandbox);
     }
     return new Promise<Sandbox>((resolve, reject) => {

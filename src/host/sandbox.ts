@@ -6,10 +6,12 @@
 import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
 import type { RunRequest, StreamName, HostCallMessage } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
-import { loadAssets } from './assets.js';
+import { loadAssets, type EngineAssets } from './assets.js';
 import type { RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun } from './run-race.js';
+import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
+import { SNAPSHOT_FILE } from '../shared/protocol.js';
 import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
 import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
@@ -91,13 +93,21 @@ class SandboxImpl implements Sandbox {
       .then(async (assets) => {
         progress({ phase: 'start' });
         const lockBytes = assets.files['pyodide-lock.json'];
-        const session = await FrameSession.start(assets, {
-          language: this.language,
-          memoryLimitBytes: Math.round(this.options.memoryLimitMB * 1024 * 1024),
-          toolNames: [...this.options.tools.keys()],
-          network: this.options.network !== undefined,
-          importHints: lockBytes && importNames(readLockfile(lockBytes)),
-        });
+        const { snapshot: snapshotMode } = this.options;
+        const snapshot = snapshotMode ? await findSnapshot(assets, snapshotMode) : undefined;
+        const session = await FrameSession.start(
+          assets,
+          {
+            language: this.language,
+            memoryLimitBytes: Math.round(this.options.memoryLimitMB * 1024 * 1024),
+            toolNames: [...this.options.tools.keys()],
+            network: this.options.network !== undefined,
+            importHints: lockBytes && importNames(readLockfile(lockBytes)),
+          },
+          snapshot && { [SNAPSHOT_FILE]: snapshot },
+        );
+        if (snapshot && !session.fromSnapshot) dropSnapshot(assets);
+        if (snapshotMode && !session.fromSnapshot) this.makeSnapshotLater(assets);
         if (this.packages.length) {
           progress({ phase: 'packages' });
           try {
@@ -119,7 +129,7 @@ class SandboxImpl implements Sandbox {
         session.onDropped = (channel, reason) => this.emit({ type: 'message-dropped', channel, reason });
         session.onHostCall = this.hostServices;
         void session.ended.then((reason) => this.onSessionEnded(session, reason));
-        this.emit({ type: 'sandbox-ready', startMs: Math.round(performance.now() - begun) });
+        this.emit({ type: 'sandbox-ready', startMs: Math.round(performance.now() - begun), ...(this.options.snapshot && { fromSnapshot: session.fromSnapshot }) });
         return session;
       })
       .finally(() => {
@@ -129,6 +139,16 @@ class SandboxImpl implements Sandbox {
     // Restarts happen in the background; a failure surfaces on the next call that needs the session.
     starting.catch(() => {});
     return starting;
+  }
+
+  /** Makes the page's snapshot once this start is done, so the two never compete for the CPU. */
+  private makeSnapshotLater(assets: EngineAssets): void {
+    setTimeout(async () => {
+      if (this.disposed) return;
+      const begun = performance.now();
+      const bytes = await makeSnapshot(assets, this.options.snapshot);
+      if (bytes !== undefined && !this.disposed) this.emit({ type: 'snapshot-made', bytes, durationMs: Math.round(performance.now() - begun) });
+    });
   }
 
   private ensureSession(): Promise<FrameSession> {

@@ -22,7 +22,9 @@ export type LimitName = 'timeout' | 'memory' | 'output' | 'value';
 export type SandboxEvent =
   | (Base & { type: 'sandbox-created'; language: Language })
   /** An engine is ready: the first one, or a replacement. */
-  | (Base & { type: 'sandbox-ready'; startMs: number })
+  | (Base & { type: 'sandbox-ready'; startMs: number; /** Python: started from a memory snapshot. */ fromSnapshot?: boolean })
+  /** Python with `snapshot`: a memory snapshot was made in the background; later starts use it. */
+  | (Base & { type: 'snapshot-made'; bytes: number; durationMs: number })
   /** The engine was replaced: state is lost. */
   | (Base & { type: 'sandbox-restarted'; reason: RestartReason; message: string })
   | (Base & { type: 'sandbox-disposed' })

@@ -121,6 +121,20 @@ export interface EngineConfig {
   network: boolean;
   /** Python: import name → distribution package, for the hint when such an import fails. */
   importHints?: Record<string, string>;
+  /**
+   * Python: `'make'` starts an interpreter only to take a memory snapshot of it (no guest code
+   * ever runs in it). A snapshot to start from comes as the file {@link SNAPSHOT_FILE}.
+   */
+  snapshot?: 'make';
+}
+
+/** The name under which a Pyodide memory snapshot is handed to the worker, among its files. */
+export const SNAPSHOT_FILE = 'pyodide-snapshot';
+
+/** What starting the engine reports. */
+export interface StartReport {
+  /** True when the interpreter was restored from the snapshot it was handed. */
+  fromSnapshot: boolean;
 }
 
 /** Wheels the host fetched, and what to install from them. */
@@ -165,7 +179,9 @@ export interface WorkerRunResult {
 /** The only API the worker exposes over Comlink. Nothing on the host side is ever exposed. */
 export interface WorkerApi {
   /** Loads the engine; resolves when it can run code. */
-  start(config: EngineConfig): Promise<void>;
+  start(config: EngineConfig): Promise<StartReport>;
+  /** Python, started with `snapshot: 'make'`: the snapshot's bytes (transferred). */
+  takeSnapshot(): Promise<Uint8Array>;
   run(request: RunRequest): Promise<WorkerRunResult>;
   /** Asks the run to stop at its next chance (effective while it waits on timers or promises). */
   cancel(runSeq: number): void;

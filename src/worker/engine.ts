@@ -34,6 +34,10 @@ export interface Engine {
   memoryBytes(): number;
   /** Installs packages, for engines that have them; an error message, or null on success. */
   installPackages?(request: InstallRequest): Promise<string | null>;
+  /** True when the engine was restored from a memory snapshot. */
+  readonly fromSnapshot?: boolean;
+  /** The memory snapshot taken at start (`snapshot: 'make'`), handed over once. */
+  takeSnapshot?(): Uint8Array | undefined;
   dispose(): void;
 }
 

@@ -2,7 +2,7 @@
  * The worker's side of the RPC: the only object exposed over Comlink. It owns the engine, keeps
  * runs one at a time, and turns anything an engine throws into a result rather than a dead call.
  */
-import type { EngineConfig, FsRequest, FsResult, InstallRequest, OutputMessage, RunRequest, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineConfig, FsRequest, FsResult, InstallRequest, OutputMessage, RunRequest, StartReport, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
 import * as Comlink from 'comlink';
 import type { EngineFiles } from '../shared/protocol.js';
 import type { Engine, EngineFactory, RunContext } from './engine.js';
@@ -33,9 +33,16 @@ export function createWorkerApi(
   };
 
   return {
-    async start(config: EngineConfig): Promise<void> {
+    async start(config: EngineConfig): Promise<StartReport> {
       if (engine) throw new Error('the engine was already started');
       engine = await createEngine({ files, config, interrupt });
+      return { fromSnapshot: engine.fromSnapshot === true };
+    },
+
+    async takeSnapshot(): Promise<Uint8Array> {
+      const snapshot = requireEngine().takeSnapshot?.();
+      if (!snapshot) throw new Error('this engine took no snapshot');
+      return Comlink.transfer(snapshot, [snapshot.buffer]);
     },
 
     async run(request: RunRequest): Promise<WorkerRunResult> {

@@ -11,7 +11,7 @@
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
 import runnerSource from './runner.py?raw';
-import type { FsRequest, FsResult, HostCallKind, InstallRequest, RunRequest } from '../../shared/protocol.js';
+import { SNAPSHOT_FILE, type FsRequest, type FsResult, type HostCallKind, type InstallRequest, type RunRequest } from '../../shared/protocol.js';
 import type { RunError, RunOutput } from '../../shared/types.js';
 import type { Engine, EngineInit, RunContext } from '../engine.js';
 import { withAssetFetch } from './asset-fetch.js';
@@ -63,6 +63,10 @@ export class PyodideEngine implements Engine {
   private current: RunContext | undefined;
   /** Rejects the current run when Pyodide reports a fatal error (its run would never settle). */
   private onFatal: ((error: unknown) => void) | undefined;
+  /** True when the interpreter was restored from a memory snapshot. */
+  fromSnapshot = false;
+  /** The snapshot taken at start (`snapshot: 'make'`), until handed over. */
+  private snapshot: Uint8Array | undefined;
 
   private constructor(
     private readonly pyodide: PyodideAPI,
@@ -80,25 +84,48 @@ export class PyodideEngine implements Engine {
     (pyodide as unknown as { _api: { on_fatal?: (error: unknown) => void } })._api.on_fatal = (error) => this.onFatal?.(error);
   }
 
-  /** Loads Pyodide from the handed-in files and installs the runner. */
+  /**
+   * Loads Pyodide from the handed-in files (from a memory snapshot when one is handed in; a
+   * snapshot Pyodide refuses falls back to a normal start), then installs the runner.
+   */
   static async create(init: EngineInit): Promise<PyodideEngine> {
     capWasmMemory(init.config.memoryLimitBytes);
     const lock = init.files['pyodide-lock.json'];
     if (!lock) throw new Error('pyodide-lock.json was not handed to the worker');
-    const pyodide = await withAssetFetch(INDEX_URL, init.files, () =>
-      loadPyodide({
-        indexURL: INDEX_URL,
-        lockFileContents: new TextDecoder().decode(lock),
-        // Wheels of the distribution are "fetched" from here too; the host hands them in.
-        packageBaseUrl: INDEX_URL,
-        // Hands over the module factory instead of letting Pyodide import() it from the network.
-        createPyodideModule,
-        // matplotlib, when installed, draws with the sandbox's headless backend (see runner.py).
-        env: { HOME, MPLBACKEND: 'module://_ai_sandbox_mpl' },
-        stdout: () => {},
-        stderr: () => {},
-      } as Parameters<typeof loadPyodide>[0]),
-    );
+    const snapshot = init.files[SNAPSHOT_FILE];
+    const load = (extra: Record<string, unknown>) =>
+      withAssetFetch(INDEX_URL, init.files, () =>
+        loadPyodide({
+          indexURL: INDEX_URL,
+          lockFileContents: new TextDecoder().decode(lock),
+          // Wheels of the distribution are "fetched" from here too; the host hands them in.
+          packageBaseUrl: INDEX_URL,
+          // Hands over the module factory instead of letting Pyodide import() it from the network.
+          createPyodideModule,
+          // matplotlib, when installed, draws with the sandbox's headless backend (see runner.py).
+          env: { HOME, MPLBACKEND: 'module://_ai_sandbox_mpl' },
+          stdout: () => {},
+          stderr: () => {},
+          ...extra,
+        } as Parameters<typeof loadPyodide>[0]),
+      );
+    let pyodide: PyodideAPI;
+    let fromSnapshot = false;
+    let taken: Uint8Array | undefined;
+    if (init.config.snapshot === 'make') {
+      pyodide = await load({ _makeSnapshot: true });
+      // Taken before anything of ours is loaded: the state of a freshly started interpreter.
+      taken = (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
+    } else if (snapshot) {
+      try {
+        pyodide = await load({ _loadSnapshot: new Uint8Array(snapshot) });
+        fromSnapshot = true;
+      } catch {
+        pyodide = await load({});
+      }
+    } else {
+      pyodide = await load({});
+    }
     pyodide.FS.chdir(HOME);
     const module = pyodide.runPython(`
 import types, sys
@@ -112,11 +139,16 @@ with open("/lib/ai_sandbox/_ai_sandbox_mpl.py", "w") as f:
     f.write(_runner.MPL_BACKEND_SOURCE)
 sys.path.append("/lib/ai_sandbox")
 _runner.IMPORT_HINTS = ${JSON.stringify(init.config.importHints ?? {})}
+# An interpreter restored from a snapshot would otherwise repeat the snapshot's random state.
+import random
+random.seed()
 _runner.session
 `) as PySession;
     const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : new Int32Array(1);
     const stopSlot = init.interrupt ? new Int32Array(init.interrupt, 0, 1) : undefined;
     const engine = new PyodideEngine(pyodide, module, interruptBuffer, stopSlot);
+    engine.fromSnapshot = fromSnapshot;
+    engine.snapshot = taken;
     const callHost = (kind: HostCallKind, name: string, args: string) =>
       engine.current ? engine.current.callHost(kind, name, args) : Promise.reject(new Error('the host can only be called during a run'));
     module.configure_tools(init.config.toolNames, (name, args) => callHost('tool', name, args));
@@ -177,6 +209,12 @@ _runner.session
 
   async reset(): Promise<void> {
     this.session.reset();
+  }
+
+  takeSnapshot(): Uint8Array | undefined {
+    const taken = this.snapshot;
+    this.snapshot = undefined;
+    return taken;
   }
 
   memoryBytes(): number {
