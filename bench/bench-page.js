@@ -115,32 +115,46 @@ async function measurePool(language, n) {
   return median(xs);
 }
 
-/**
- * Memory of `n` idle engines, ours and bare, as the browser counts it (iframes and workers
- * included): bytes per engine. Needs a cross-origin isolated page; null elsewhere.
- */
-async function measureMemory(language, n) {
-  if (!crossOriginIsolated || !performance.measureUserAgentSpecificMemory) return null;
-  const total = async () => (await performance.measureUserAgentSpecificMemory()).bytes;
-  const base = await total();
-  const sandboxes = [];
+/** Engines kept alive for a memory reading taken from outside the browser. */
+let held = [];
+
+/** Starts `n` idle engines (ours, or bare workers) and keeps them until {@link releaseIdle}. */
+async function holdIdle(language, n, bare) {
   for (let i = 0; i < n; i++) {
-    const sb = await createSandbox({ language });
-    await sb.run('1');
-    sandboxes.push(sb);
+    if (bare) {
+      const b = LANGUAGES[language].bare();
+      await b.call('1');
+      held.push(() => b.worker.terminate());
+    } else {
+      const sb = await createSandbox({ language });
+      await sb.run('1');
+      held.push(() => sb.dispose());
+    }
   }
-  const ours = (await total()) - base;
-  await Promise.all(sandboxes.map((sb) => sb.dispose()));
-  const base2 = await total();
-  const workers = [];
+}
+
+async function releaseIdle() {
+  await Promise.all(held.map((stop) => stop()));
+  held = [];
+}
+
+/** Time to first result of a Python sandbox started from the page's memory snapshot: median in ms. */
+async function measureSnapshotStart(n) {
+  let made;
+  const snapshotMade = new Promise((resolve) => (made = resolve));
+  const first = await createSandbox({ language: 'python', snapshot: true, onEvent: (e) => e.type === 'snapshot-made' && made() });
+  await snapshotMade;
+  await first.dispose();
+  const xs = [];
   for (let i = 0; i < n; i++) {
-    const b = LANGUAGES[language].bare();
-    await b.call('1');
-    workers.push(b);
+    let sb;
+    xs.push(await timed(async () => {
+      sb = await createSandbox({ language: 'python', snapshot: true });
+      await sb.run('1 + 1');
+    }));
+    await sb.dispose();
   }
-  const bare = (await total()) - base2;
-  for (const b of workers) b.worker.terminate();
-  return { count: n, oursBytesEach: ours / n, bareBytesEach: bare / n };
+  return median(xs);
 }
 
 /**
@@ -169,6 +183,8 @@ async function measureThroughput() {
 
 window.runBench = measure;
 window.runPoolBench = measurePool;
-window.runMemoryBench = measureMemory;
+window.holdIdle = holdIdle;
+window.releaseIdle = releaseIdle;
+window.runSnapshotBench = measureSnapshotStart;
 window.runThroughputBench = measureThroughput;
 window.benchReady = true;

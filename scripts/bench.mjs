@@ -3,7 +3,8 @@
 // one Chromium run, under a cross-origin isolated page and a plain one. Prints a table of medians
 // and ratios, and writes bench-results/latest.json. Numbers only: nothing here passes or fails.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/browser/chromium.mjs';
@@ -14,6 +15,34 @@ const root = new URL('..', import.meta.url).pathname;
 const ITERATIONS = { cold: 7, warm: 200, cpu: 5, overrun: 6, pooled: 5, idle: 5 };
 const PY_ITERATIONS = { cold: 3, warm: 100, cpu: 3, overrun: 3, pooled: 3, idle: 3 };
 const ITERATIONS_BY_LANGUAGE = { javascript: ITERATIONS, python: PY_ITERATIONS };
+
+/**
+ * Memory of every Chromium process (the bench's browser is the only one running), as the
+ * operating system counts it: proportional set size, so shared pages count once.
+ */
+function chromiumPss() {
+  let bytes = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
+      bytes += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return bytes;
+}
+
+/** Bytes per idle engine: the browser's memory with `n` engines started and idle, less without. */
+async function idleMemory(page, language, n, bare) {
+  await sleep(1000);
+  const before = chromiumPss();
+  await page.evaluate(([l, k, b]) => window.holdIdle(l, k, b), [language, n, bare]);
+  await sleep(1000);
+  const after = chromiumPss();
+  await page.evaluate(() => window.releaseIdle());
+  return (after - before) / n;
+}
 
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
@@ -43,8 +72,7 @@ await build({
 
 const servers = { isolated: await startStaticServer('coi', 0), plain: await startStaticServer('plain', 0) };
 
-// measureUserAgentSpecificMemory() otherwise waits for the next garbage collection, up to 20 s.
-const browser = await chromium.launch({ executablePath: await chromiumPath(), args: [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory'] });
+const browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
 const results = {};
 let throughput;
 for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plain', servers.plain]]) {
@@ -57,8 +85,12 @@ for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plai
     const r = await page.evaluate(([l, i]) => window.runBench(l, i), [language, it]);
     log(`${name} ${language}: warm pool`);
     r.ours.pooledFirstMs = await page.evaluate(([l, n]) => window.runPoolBench(l, n), [language, it.pooled]);
+    if (language === 'python') {
+      log(`${name} ${language}: start from a memory snapshot`);
+      r.ours.snapshotColdMs = await page.evaluate((n) => window.runSnapshotBench(n), it.cold);
+    }
     log(`${name} ${language}: memory of idle engines`);
-    r.memory = await page.evaluate(([l, n]) => window.runMemoryBench(l, n), [language, it.idle]);
+    r.memory = { count: it.idle, oursBytesEach: await idleMemory(page, language, it.idle, false), bareBytesEach: await idleMemory(page, language, it.idle, true) };
     results[name][language] = r;
   }
   if (!throughput) {
@@ -95,12 +127,11 @@ for (const [setup, byLanguage] of Object.entries(results)) {
       const ratio = bare ? `${(ours / bare).toFixed(2)}×` : bare === null ? 'bare has no stop' : '—';
       console.log(`| ${label} | ${fmt(ours)} | ${fmt(bare)} | ${ratio} |`);
     }
-    const pooled = r.ours.pooledFirstMs;
-    console.log(`| first result from a warm pool (vs bare cold start) | ${fmt(pooled)} | ${fmt(r.bare.coldMs)} | ${(pooled / r.bare.coldMs).toFixed(3)}× |`);
-    if (r.memory) {
-      const mb = (bytes) => (bytes / 1048576).toFixed(1);
-      console.log(`| memory per idle engine, ${r.memory.count} alive (MB) | ${mb(r.memory.oursBytesEach)} | ${mb(r.memory.bareBytesEach)} | ${(r.memory.oursBytesEach / r.memory.bareBytesEach).toFixed(2)}× |`);
-    }
+    const vsBareCold = (label, ms) => console.log(`| ${label} (vs bare cold start) | ${fmt(ms)} | ${fmt(r.bare.coldMs)} | ${(ms / r.bare.coldMs).toFixed(3)}× |`);
+    vsBareCold('first result from a warm pool', r.ours.pooledFirstMs);
+    if (r.ours.snapshotColdMs !== undefined) vsBareCold('cold start from a memory snapshot', r.ours.snapshotColdMs);
+    const mb = (bytes) => (bytes / 1048576).toFixed(1);
+    console.log(`| memory per idle engine, ${r.memory.count} alive (MB, PSS) | ${mb(r.memory.oursBytesEach)} | ${mb(r.memory.bareBytesEach)} | ${(r.memory.oursBytesEach / r.memory.bareBytesEach).toFixed(2)}× |`);
   }
 }
 

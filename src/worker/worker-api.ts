@@ -9,6 +9,12 @@ import type { Engine, EngineFactory, RunContext } from './engine.js';
 import { OutputSink } from './output-sink.js';
 import type { HostCalls } from './host-calls.js';
 
+/**
+ * Run once at start, through the whole run path, so the first real run does not pay for the
+ * compilation of that path (about 10 ms for QuickJS in a fresh worker). Defines no globals.
+ */
+const WARM_UP = { javascript: '[1, "a", { b: 2 }].length', python: '[1, "a", {"b": 2}]' } as const;
+
 interface Cancellable {
   runSeq: number;
   cancel(): void;
@@ -32,10 +38,11 @@ export function createWorkerApi(
     return engine;
   };
 
-  return {
+  const api: WorkerApi = {
     async start(config: EngineConfig): Promise<StartReport> {
       if (engine) throw new Error('the engine was already started');
       engine = await createEngine({ files, config, interrupt });
+      if (config.snapshot !== 'make') await api.run({ runSeq: 0, code: WARM_UP[config.language], timeoutMs: 10_000, maxOutputBytes: 0, maxValueBytes: 4096 });
       return { fromSnapshot: engine.fromSnapshot === true };
     },
 
@@ -111,4 +118,5 @@ export function createWorkerApi(
       return active.installPackages(request);
     },
   };
+  return api;
 }
