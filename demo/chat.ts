@@ -17,7 +17,7 @@ const sandboxes = new Map<Language, Promise<Sandbox>>();
 function sandboxFor(language: Language): Promise<Sandbox> {
   let sandbox = sandboxes.get(language);
   if (!sandbox) {
-    sandbox = createSandbox({ language, timeoutMs: 10_000 });
+    sandbox = createSandbox({ language, timeoutMs: 10_000, ...(language === 'python' && { snapshot: 'persistent' as const }) });
     sandbox.catch(() => sandboxes.delete(language));
     sandboxes.set(language, sandbox);
   }

@@ -92,6 +92,8 @@ function currentSandbox(): Promise<Sandbox> {
   const sandbox = createSandbox({
     language: lang,
     memoryLimitMB,
+    // Later Python starts (restarts, the next visit) restore a memory snapshot: about 1 s, not 4.
+    ...(lang === 'python' && { snapshot: 'persistent' as const }),
     onEvent: (event) => logEvent(lang, event),
     onProgress: (e) => {
       if (e.phase === 'download') showProgress(`Downloading ${lang === 'python' ? 'Python' : 'QuickJS'} ${megabytes(e.loaded ?? 0)}${e.total ? ` of ${megabytes(e.total)}` : ''} MB`, e.total ? (e.loaded ?? 0) / e.total : undefined);
@@ -100,16 +102,15 @@ function currentSandbox(): Promise<Sandbox> {
     },
   });
   sandboxes.set(lang, { sandbox, memoryLimitMB });
-  sandbox.then(
-    () => {},
-    (error) => {
+  sandbox
+    .catch((error) => {
       sandboxes.delete(lang);
       if (language === lang) {
         setStatus('failed', 'error');
         output.note(String(error), 'error');
       }
-    },
-  ).finally(() => language === lang && showProgress(undefined));
+    })
+    .finally(() => language === lang && showProgress(undefined));
   return sandbox;
 }
 

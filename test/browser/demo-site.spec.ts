@@ -188,7 +188,7 @@ test('the chat demo runs its code blocks and its tool call inline', async ({ pag
   expect(errors).toEqual([]);
 });
 
-test('a second visit takes the engines from the cache, not the server', async ({ browser }) => {
+test('a second visit takes the engines from the cache and Python from its snapshot', async ({ browser }) => {
   const own = await startPlainSiteServer('dist-demo', 0);
   const url = `http://127.0.0.1:${(own.address() as { port: number }).port}/`;
   const context = await browser.newContext();
@@ -199,24 +199,29 @@ test('a second visit takes the engines from the cache, not the server', async ({
     await page.goto(url + link('python', 'print("visited")'));
     await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 60_000 });
     const readyMs = Date.now() - started;
+    // The first visit makes and keeps a memory snapshot of Python; the second starts from it.
+    await expect(page.getByTestId('events')).toContainText(/snapshot-made|fromSnapshot=true/, { timeout: 60_000 });
+    const fromSnapshot = (await page.getByTestId('events').textContent())!.includes('fromSnapshot=true');
     await page.getByTestId('run').click();
     await expect(page.getByTestId('output')).toContainText('visited', { timeout: 30_000 });
     await page.getByTestId('lang-javascript').click();
     await expect(page.getByTestId('status')).toHaveText('ready');
     await page.close();
-    return readyMs;
+    return { readyMs, fromSnapshot };
   };
   try {
-    const firstMs = await visit();
+    const first = await visit();
+    expect(first.fromSnapshot).toBe(false);
     const fetched = engineFiles(own.requests);
     expect(fetched.some((p) => /pyodide\.asm-.*\.wasm$/.test(p))).toBe(true);
     expect(fetched.some((p) => /quickjs-.*\.wasm$/.test(p))).toBe(true);
     own.requests.length = 0;
 
-    const secondMs = await visit();
+    const second = await visit();
+    expect(second.fromSnapshot).toBe(true);
     expect(own.requests.length).toBeGreaterThan(0);
     expect(engineFiles(own.requests)).toEqual([]);
-    test.info().annotations.push({ type: 'timing', description: `Python ready: first visit ${firstMs} ms, second visit ${secondMs} ms` });
+    test.info().annotations.push({ type: 'timing', description: `Python ready: first visit ${first.readyMs} ms, second visit ${second.readyMs} ms` });
   } finally {
     await context.close();
     own.close();
