@@ -18,8 +18,17 @@ import { buildFrameHtml } from '../src/shared/frame-csp.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
+/**
+ * Minification that keeps every function's and class's `name`, for code whose names its users
+ * see (the guest runtime: `TextDecoder.name`, stack traces).
+ */
+const MINIFY_KEEPING_NAMES = {
+  compress: { keepNames: { function: true, class: true } },
+  mangle: { keepNames: true },
+} as const;
+
 /** Bundles one entry as a single classic script and returns its code. */
-async function bundleIife(entry: string, name: string, options: { minify: boolean; plugins?: Plugin[] }): Promise<string> {
+async function bundleIife(entry: string, name: string, options: { minify: boolean | 'keep-names'; plugins?: Plugin[] }): Promise<string> {
   const output = await build({
     configFile: false,
     root,
@@ -27,12 +36,15 @@ async function bundleIife(entry: string, name: string, options: { minify: boolea
     plugins: options.plugins ?? [],
     build: {
       write: false,
-      minify: options.minify,
+      minify: options.minify === true,
       target: 'es2022',
       sourcemap: false,
       lib: { entry: `${root}/${entry}`, formats: ['iife'], name, fileName: () => `${name}.js` },
       // Node-only branches of the engines' loaders import these; they never run in a browser.
-      rolldownOptions: { external: [/^node:/, 'ws'], output: { codeSplitting: false } },
+      rolldownOptions: {
+        external: [/^node:/, 'ws'],
+        output: { codeSplitting: false, ...(options.minify === 'keep-names' && { minify: MINIFY_KEEPING_NAMES, keepNames: true }) },
+      },
     },
   });
   const results = Array.isArray(output) ? output : [output];
@@ -45,8 +57,9 @@ async function bundleIife(entry: string, name: string, options: { minify: boolea
 
 /**
  * Serves `import source from 'virtual:guest-runtime'`: the guest runtime bundled as an IIFE that
- * defines `__aiSandboxGuest`. Not minified: class names such as TextDecoder must survive, since
- * guest code sees them.
+ * defines `__aiSandboxGuest`. Minified with names kept (class names such as TextDecoder must
+ * survive, since guest code sees them): QuickJS parses it at every engine start, and parsing is
+ * most of what installing it costs.
  */
 export function guestRuntime(): Plugin {
   const id = 'virtual:guest-runtime';
@@ -55,7 +68,7 @@ export function guestRuntime(): Plugin {
     resolveId: (source) => (source === id ? `\0${id}` : undefined),
     async load(resolved) {
       if (resolved !== `\0${id}`) return undefined;
-      const code = await bundleIife('src/guest/install.ts', '__aiSandboxGuest', { minify: false });
+      const code = await bundleIife('src/guest/install.ts', '__aiSandboxGuest', { minify: 'keep-names' });
       return `export default ${JSON.stringify(code)};`;
     },
   };

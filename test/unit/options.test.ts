@@ -1,6 +1,6 @@
 /** Option validation: types, ranges, defaults and unknown keys. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, resolveRunOptions, resolveSandboxOptions } from '../../src/host/options.js';
+import { DEFAULTS, resolvePoolOptions, resolveRunOptions, resolveSandboxOptions } from '../../src/host/options.js';
 
 describe('resolveSandboxOptions', () => {
   it('fills in the documented defaults', () => {
@@ -17,6 +17,7 @@ describe('resolveSandboxOptions', () => {
       onEvent: undefined,
       tools: new Map(),
       network: undefined,
+      snapshot: false,
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
     expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);
@@ -74,5 +75,40 @@ describe('resolveRunOptions', () => {
   it('accepts an AbortSignal', () => {
     const signal = new AbortController().signal;
     expect(resolveRunOptions({ signal }, sandbox).signal).toBe(signal);
+  });
+});
+
+describe('snapshot option', () => {
+  it('takes true, false or persistent, for Python only', () => {
+    expect(resolveSandboxOptions({ language: 'python', snapshot: true }).snapshot).toBe(true);
+    expect(resolveSandboxOptions({ language: 'python', snapshot: 'persistent' }).snapshot).toBe('persistent');
+    expect(resolveSandboxOptions({ language: 'javascript', snapshot: false }).snapshot).toBe(false);
+    expect(() => resolveSandboxOptions({ language: 'javascript', snapshot: true })).toThrow(/snapshot is for Python/);
+    expect(() => resolveSandboxOptions({ language: 'python', snapshot: 'disk' })).toThrow(/snapshot must be true, false or 'persistent'/);
+  });
+});
+
+describe('resolvePoolOptions', () => {
+  it('fills in the pool defaults and passes the rest to the sandboxes', () => {
+    const onEvent = () => {};
+    const pool = resolvePoolOptions({ language: 'python', timeoutMs: 5000, onEvent });
+    expect(pool).toEqual({ size: 1, maxSize: 5, maxRunsPerSandbox: 100, idleTimeoutMs: Infinity, resetOnRelease: true, sandbox: { language: 'python', timeoutMs: 5000, onEvent }, onEvent });
+    expect(resolvePoolOptions({ language: 'javascript', size: 0 }).maxSize).toBe(4);
+    expect(resolvePoolOptions({ language: 'javascript', size: 3, maxSize: 3, maxRunsPerSandbox: 1, idleTimeoutMs: 0, resetOnRelease: false })).toMatchObject({ size: 3, maxSize: 3, maxRunsPerSandbox: 1, idleTimeoutMs: 0, resetOnRelease: false });
+  });
+
+  it.each([
+    [{ language: 'javascript', size: 1.5 }, RangeError, /size must be an integer of at least 0/],
+    [{ language: 'javascript', size: Infinity }, RangeError, /size must be finite/],
+    [{ language: 'javascript', size: '2' }, TypeError, /size must be a number/],
+    [{ language: 'javascript', size: 2, maxSize: 1 }, RangeError, /maxSize must be an integer of at least 2/],
+    [{ language: 'javascript', maxRunsPerSandbox: 0 }, RangeError, /maxRunsPerSandbox/],
+    [{ language: 'javascript', idleTimeoutMs: -1 }, RangeError, /idleTimeoutMs/],
+    [{ language: 'javascript', resetOnRelease: 1 }, TypeError, /resetOnRelease must be a boolean/],
+    [{ language: 'javascript', sizes: 2 }, TypeError, /unknown option "sizes"/],
+    [null, TypeError, /options must be an object/],
+  ])('refuses %o', (options, type, message) => {
+    expect(() => resolvePoolOptions(options)).toThrow(type);
+    expect(() => resolvePoolOptions(options)).toThrow(message);
   });
 });
