@@ -4,14 +4,13 @@
  * thread only ever waits on messages; it never blocks on the guest.
  */
 import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
-import type { RunRequest, StreamName, HostCallMessage } from '../shared/protocol.js';
+import { SNAPSHOT_FILE, type RunRequest, type StreamName, type HostCallMessage } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets, type EngineAssets } from './assets.js';
 import type { RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun } from './run-race.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
-import { SNAPSHOT_FILE } from '../shared/protocol.js';
 import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
 import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
@@ -107,7 +106,6 @@ class SandboxImpl implements Sandbox {
           snapshot && { [SNAPSHOT_FILE]: snapshot },
         );
         if (snapshot && !session.fromSnapshot) dropSnapshot(assets);
-        if (snapshotMode && !session.fromSnapshot) this.makeSnapshotLater(assets);
         if (this.packages.length) {
           progress({ phase: 'packages' });
           try {
@@ -118,6 +116,7 @@ class SandboxImpl implements Sandbox {
           }
         }
         progress({ phase: 'ready' });
+        if (snapshotMode && !session.fromSnapshot) this.makeSnapshotLater(assets);
         return session;
       })
       .then((session) => {
@@ -141,7 +140,10 @@ class SandboxImpl implements Sandbox {
     return starting;
   }
 
-  /** Makes the page's snapshot once this start is done, so the two never compete for the CPU. */
+  /**
+   * Makes the page's snapshot in the background, after this start has finished: a second Pyodide
+   * start, in a frame and worker of its own (see python-snapshot.ts).
+   */
   private makeSnapshotLater(assets: EngineAssets): void {
     setTimeout(async () => {
       if (this.disposed) return;
