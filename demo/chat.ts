@@ -3,6 +3,9 @@
  * block a Run button with its result inline, and runs the assistant's `run_code` tool call through
  * `ai-sandbox/tool`, showing the text that would go back to the model.
  */
+import { javascriptLanguage } from '@codemirror/lang-javascript';
+import { pythonLanguage } from '@codemirror/lang-python';
+import { classHighlighter, highlightCode } from '@lezer/highlight';
 import { createSandbox, type Language, type RunResult, type Sandbox } from '../dist/index.js';
 import { createRunCodeTool, forOpenAI } from '../dist/tool.js';
 import { CONVERSATION, type Turn } from './conversation.js';
@@ -42,6 +45,24 @@ function paragraph(text: string): HTMLParagraphElement {
   const p = el('p');
   text.split(/`([^`]+)`/).forEach((part, i) => p.append(i % 2 ? el('code', '', part) : part));
   return p;
+}
+
+/** Code with syntax highlighting (the editor's parsers, `tok-*` classes styled in site.css). */
+function highlighted(language: Language | undefined, code: string): HTMLPreElement {
+  const pre = el('pre', 'source');
+  if (!language) {
+    pre.textContent = code;
+    return pre;
+  }
+  const { parser } = language === 'python' ? pythonLanguage : javascriptLanguage;
+  highlightCode(
+    code,
+    parser.parse(code),
+    classHighlighter,
+    (text, classes) => pre.append(classes ? el('span', classes, text) : text),
+    () => pre.append('\n'),
+  );
+  return pre;
 }
 
 const LANGUAGE_NAMES: Record<Language, string> = { python: 'Python', javascript: 'JavaScript' };
@@ -91,7 +112,7 @@ function codeBlock(language: Language | undefined, code: string): HTMLElement {
     right.append(badge, button);
     head.append(right);
   }
-  block.append(head, el('pre', 'source', code), result);
+  block.append(head, highlighted(language, code), result);
   return block;
 }
 

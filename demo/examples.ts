@@ -86,7 +86,7 @@ def mandelbrot(x, y):
 
 display(PNG(png(150, 100, mandelbrot)))
 display(HTML("<table><tr><th>day</th><th>sales</th></tr>" + "".join(f"<tr><td>{d}</td><td>{v}</td></tr>" for d, v in sales.items()) + "</table>"))
-Markdown(f"**Best day:** {max(sales, key=sales.get)} with *{max(sales.values())}* sales")`,
+display(Markdown(f"**Best day:** {max(sales, key=sales.get)} with *{max(sales.values())}* sales"))`,
     'Error with a traceback': `def parse(text):
     return int(text)
 
@@ -122,7 +122,7 @@ try:
     await pyfetch("https://example.com")
     result = "reached the network"
 except Exception as error:
-    result = f"blocked: {type(error).__name__}"
+    result = f"blocked: {type(error).__name__}: {error}"
 result`,
   },
 };

@@ -184,7 +184,10 @@ test('the chat demo runs its code blocks and its tool call inline', async ({ pag
   await blocks.nth(2).click();
   await expect(outputs.nth(2)).toContainText('TypeError');
   await expect(outputs.nth(2)).toContainText('line 2');
+  await expect(page.locator('.code-block pre.source .tok-keyword').first()).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('chat-demo.png'), fullPage: true });
+  await page.getByTestId('theme').click();
+  await page.screenshot({ path: test.info().outputPath('chat-demo-dark.png'), fullPage: true });
   expect(errors).toEqual([]);
 });
 
