@@ -5,6 +5,7 @@
  */
 import { marked } from 'marked';
 import type { RunResult } from '../dist/index.js';
+import { utf8ToBase64 } from './base64.js';
 
 /**
  * The policy every rendered output runs under: no scripts, no network (so rendered HTML cannot
@@ -27,12 +28,6 @@ function inertFrame(html: string, title: string): HTMLIFrameElement {
   const rows = html.split('\n').length + (html.match(/<(tr|p|li|br|h\d|div|pre)\b/gi)?.length ?? 0);
   frame.style.height = `${Math.min(30, Math.max(4, rows * 1.7 + 1.5))}rem`;
   return frame;
-}
-
-function utf8ToBase64(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function image(src: string, alt: string): HTMLImageElement {

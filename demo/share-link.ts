@@ -3,6 +3,7 @@
  * `#lang=python&code=<base64url of the UTF-8 code>`.
  */
 import type { Language } from '../dist/index.js';
+import { base64ToUtf8, utf8ToBase64 } from './base64.js';
 
 /** What a link carries. */
 export interface SharedCode {
@@ -12,16 +13,13 @@ export interface SharedCode {
 
 /** Base64url (RFC 4648 §5, no padding) of the UTF-8 bytes of `text`. */
 export function toBase64Url(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return utf8ToBase64(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** The text whose UTF-8 bytes `encoded` holds in base64url (padding optional); throws if malformed. */
 export function fromBase64Url(encoded: string): string {
   if (!/^[A-Za-z0-9_-]*={0,2}$/.test(encoded)) throw new Error('not base64url');
-  const binary = atob(encoded.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/'));
-  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  return base64ToUtf8(encoded.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/'));
 }
 
 /** The hash (with `#`) of a link to `shared`. */

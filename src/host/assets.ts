@@ -5,6 +5,7 @@
  */
 import type { EngineFiles } from '../shared/protocol.js';
 import { SandboxStartError } from '../shared/errors.js';
+import { readBody } from './read-body.js';
 import type { Language } from '../shared/types.js';
 
 /** The files a sandbox needs, ready to hand to a frame. Shared: copy `files` before transferring. */
@@ -74,28 +75,6 @@ interface Load {
 
 const cache = new Map<string, Load>();
 
-/** Reads a response's body, reporting each chunk's size. */
-async function readBytes(response: Response, onChunk: (n: number) => void): Promise<ArrayBuffer> {
-  if (!response.body) return response.arrayBuffer();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    onChunk(value.length);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out.buffer;
-}
-
 async function fetchOk(url: URL): Promise<Response> {
   let response: Response;
   try {
@@ -131,12 +110,15 @@ export function loadAssets(
       }
       tell();
       const [worker, ...buffers] = await Promise.all(
-        responses.map((r) =>
-          readBytes(r, (n) => {
-            current.loaded += n;
-            tell();
-          }),
-        ),
+        responses.map(async (r) => {
+          const bytes = await readBody(r, {
+            onChunk: (n) => {
+              current.loaded += n;
+              tell();
+            },
+          });
+          return bytes.buffer as ArrayBuffer;
+        }),
       );
       return {
         frameUrl: manifest.frame.href,

@@ -9,6 +9,7 @@ import type { SandboxEventInput } from '../shared/events.js';
 import type { FetchRequest, FetchResponse, HostCallMessage } from '../shared/protocol.js';
 import type { Tool } from '../shared/types.js';
 import type { NetworkPolicy } from './network-policy.js';
+import { readBody } from './read-body.js';
 
 /** The run a call belongs to: its number, its end, and how many requests it made. */
 export interface ActiveRun {
@@ -37,33 +38,6 @@ function readFetchRequest(args: string): FetchRequest {
     (v.body === undefined || typeof v.body === 'string');
   if (!ok) throw new Error('malformed request');
   return v as FetchRequest;
-}
-
-/** Reads a body, refusing one past `max` bytes. */
-async function readCapped(response: Response, max: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('Content-Length'));
-  if (declared > max) throw new Error(`network policy: the response is larger than ${max} bytes`);
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel();
-      throw new Error(`network policy: the response is larger than ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** Creates the handler for a sandbox's host calls. */
@@ -120,7 +94,8 @@ export function createHostServices(o: HostServicesOptions): (call: HostCallMessa
         cache: 'no-store',
         signal: AbortSignal.any([run.ended.signal, AbortSignal.timeout(policy.limits.timeoutMs)]),
       });
-      const body = await readCapped(response, policy.limits.maxResponseBytes);
+      const max = policy.limits.maxResponseBytes;
+      const body = await readBody(response, { max, tooLarge: () => new Error(`network policy: the response is larger than ${max} bytes`) });
       report(true, response.status);
       const answer: FetchResponse = { url: response.url, status: response.status, statusText: response.statusText, headers: [...response.headers], body: toBase64(body) };
       return JSON.stringify(answer);

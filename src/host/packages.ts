@@ -13,8 +13,9 @@ export interface LockPackage {
   imports: string[];
 }
 
-/** The parts of pyodide-lock.json this module reads. */
+/** The parts of pyodide-lock.json the host reads. */
 export interface Lockfile {
+  info?: { version?: string };
   packages: Record<string, LockPackage>;
 }
 

@@ -23,7 +23,7 @@ const making = new WeakMap<EngineAssets, Promise<ArrayBuffer | undefined>>();
 /** Where a persisted snapshot lives: tied to the Pyodide build it was made by. */
 function cacheKey(assets: EngineAssets): string {
   const lock = assets.files['pyodide-lock.json'];
-  const version = lock ? (readLockfile(lock) as { info?: { version?: string } }).info?.version ?? 'unknown' : 'unknown';
+  const version = (lock && readLockfile(lock).info?.version) ?? 'unknown';
   const wasmBytes = assets.files['pyodide.asm.wasm']?.byteLength ?? 0;
   return new URL(`ai-sandbox-pyodide-snapshot/${encodeURIComponent(version)}-${wasmBytes}`, assets.frameUrl).href;
 }

@@ -220,7 +220,7 @@ class SandboxImpl implements Sandbox {
     // The run's own time starts once its engine is ready (after any restart it had to wait for).
     started = performance.now();
     runSeq = ++this.runSeq;
-    this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
+    if (this.options.onEvent) this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
     const streamed: Record<StreamName, string> = { stdout: '', stderr: '' };
     const deliver = (stream: StreamName, text: string) => {
       if (!text) return;
@@ -275,8 +275,10 @@ class SandboxImpl implements Sandbox {
     return finish(result, Boolean(stateLost || engineDead));
   }
 
-  /** Reports a finished run and the limits it hit. */
+  /** Reports a finished run and the limits it hit, to `onEvent`. */
   private reportRun(runSeq: number, result: RunResult, maxOutputBytes: number, peakMemoryBytes: number | undefined): void {
+    // Measuring the output (up to megabytes) is only worth it for someone listening.
+    if (!this.options.onEvent) return;
     const bytes = (s: string) => new TextEncoder().encode(s).length;
     const stdoutBytes = bytes(result.stdout);
     const stderrBytes = bytes(result.stderr);

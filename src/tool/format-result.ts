@@ -27,7 +27,7 @@ const MIN_CHARS = 200;
 const DEFAULT_CHARS = 4000;
 
 /** Keeps the start and the end of `text` within `max` characters, saying how much was cut. */
-export function clipMiddle(text: string, max: number): string {
+function clipMiddle(text: string, max: number): string {
   if (text.length <= max) return text;
   const marker = (cut: number) => `\n… [${cut} characters cut] …\n`;
   const room = Math.max(0, max - marker(text.length).length);

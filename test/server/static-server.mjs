@@ -60,6 +60,25 @@ function headersFor(setup, path, dest) {
 }
 
 /**
+ * Sends `file` (its index.html for a folder) with its content type and length and `headers`, or a
+ * 404 with `notFoundHeaders`.
+ * @param {import('node:http').ServerResponse} res
+ * @param {string} file
+ * @param {(file: string) => Record<string, string>} headers
+ * @param {Record<string, string>} notFoundHeaders
+ */
+async function sendFile(res, file, headers, notFoundHeaders = {}) {
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(body.length), ...headers(file) });
+    res.end(body);
+  } catch {
+    res.writeHead(404, notFoundHeaders).end('not found');
+  }
+}
+
+/**
  * @param {HostSetup} setup
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
@@ -68,19 +87,13 @@ async function serveFile(setup, req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = decodeURIComponent(url.pathname);
   const mount = /** @type {[string, string]} */ (MOUNTS.find(([prefix]) => path.startsWith(prefix)));
-  let file = normalize(join(ROOT, mount[1], path.slice(mount[0].length)));
+  const file = normalize(join(ROOT, mount[1], path.slice(mount[0].length)));
   if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}.`)) {
     res.writeHead(403).end();
     return;
   }
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-    const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(body.length), ...headersFor(setup, file, /** @type {string | undefined} */ (req.headers['sec-fetch-dest'])) });
-    res.end(body);
-  } catch {
-    res.writeHead(404, headersFor(setup, path, undefined)).end('not found');
-  }
+  const dest = /** @type {string | undefined} */ (req.headers['sec-fetch-dest']);
+  await sendFile(res, file, (sent) => headersFor(setup, sent, dest), headersFor(setup, path, undefined));
 }
 
 /**
@@ -97,15 +110,9 @@ export async function startPlainSiteServer(folder, port) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url ?? '');
-    let file = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)));
+    const file = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)));
     if (!file.startsWith(root)) return void res.writeHead(403).end();
-    try {
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(body.length) }).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
+    await sendFile(res, file, () => ({}));
   });
   return Object.assign(await listen(server, port), { requests });
 }
