@@ -119,3 +119,23 @@ describe('cancel', () => {
     expect((await t.run('keep')).value).toBe('yes');
   });
 });
+
+describe('recovery', () => {
+  it('a runtime that cannot be freed cleanly is replaced by a fresh wasm instance', async () => {
+    const wasm = (await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))).buffer as ArrayBuffer;
+    let engine!: QuickJsEngine;
+    const api = createWorkerApi(async (init) => (engine = await QuickJsEngine.create(init)), { 'quickjs.wasm': wasm }, undefined, () => {}, new HostCalls(() => {}));
+    await api.start({ language: 'javascript', memoryLimitBytes: 64 * 1024 * 1024, toolNames: [], network: false });
+    const run = (code: string) => api.run({ runSeq: ++seq, code, timeoutMs: 2000, maxOutputBytes: 1 << 20, maxValueBytes: 1 << 20 });
+    await run('globalThis.before = 1');
+    // The engine's internals: a reference nobody frees makes QuickJS's JS_FreeRuntime abort the
+    // whole wasm instance (it asserts that no object is left), as after some interrupted job loops.
+    const inner = engine as unknown as { realm: { ctx: { newObject(): unknown } }; wasmMemory: WebAssembly.Memory; replaceRuntime(): Promise<void> };
+    inner.realm.ctx.newObject();
+    const memoryBefore = inner.wasmMemory;
+    await inner.replaceRuntime();
+    expect(inner.wasmMemory).not.toBe(memoryBefore);
+    expect((await run('typeof before')).value).toBe('undefined');
+    expect((await run('6 * 7')).value).toBe(42);
+  });
+});

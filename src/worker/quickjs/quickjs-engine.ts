@@ -112,11 +112,19 @@ export class QuickJsEngine implements Engine {
     this.realm = this.newRealm();
   }
 
-  /** Replaces the runtime (and its context) with an empty one in the same wasm instance. */
-  private replaceRuntime(): void {
-    this.disposeRealm();
-    this.runtime.dispose();
-    this.newRuntime();
+  /**
+   * Replaces the runtime (and its context) with an empty one in the same wasm instance. Freeing a
+   * runtime that still holds objects (QuickJS asserts its object list is empty, e.g. after an
+   * interrupted promise-job loop) aborts the whole instance; a fresh instance replaces it then.
+   */
+  private async replaceRuntime(): Promise<void> {
+    try {
+      this.disposeRealm();
+      this.runtime.dispose();
+      this.newRuntime();
+    } catch {
+      await this.boot();
+    }
   }
 
   private newRealm(): Realm {
@@ -229,8 +237,8 @@ export class QuickJsEngine implements Engine {
     } finally {
       this.current = undefined;
     }
-    let recovery = this.settleAfterRun();
-    if (outcome.status === 'memory' && !recovery.stateLost) recovery = this.recoverFromMemoryPressure();
+    let recovery = await this.settleAfterRun();
+    if (outcome.status === 'memory' && !recovery.stateLost) recovery = await this.recoverFromMemoryPressure();
     this.runtime.setInterruptHandler(() => false);
     return { ...outcome, ...recovery };
   }
@@ -337,7 +345,7 @@ export class QuickJsEngine implements Engine {
    * Ends what the run left behind: its timers, and promise jobs still queued by an interrupted
    * loop such as `for(;;) await 0`. If jobs keep coming, the runtime is replaced.
    */
-  private settleAfterRun(): { stateLost?: true } {
+  private async settleAfterRun(): Promise<{ stateLost?: true }> {
     const { ctx, fns } = this.realm;
     const clear = ctx.callFunction(fns.clearTimers, ctx.undefined);
     if (clear.error) clear.error.dispose();
@@ -348,7 +356,7 @@ export class QuickJsEngine implements Engine {
       if (r.error) r.error.dispose();
     }
     if (this.runtime.hasPendingJob()) {
-      this.replaceRuntime();
+      await this.replaceRuntime();
       return { stateLost: true };
     }
     return {};
@@ -363,9 +371,9 @@ export class QuickJsEngine implements Engine {
   }
 
   /** After running out of memory: if the guest still holds most of it, start clean. */
-  private recoverFromMemoryPressure(): { stateLost?: true } {
+  private async recoverFromMemoryPressure(): Promise<{ stateLost?: true }> {
     if (this.wasmMemoryExhausted()) {
-      this.replaceRuntime();
+      await this.replaceRuntime();
       return { stateLost: true };
     }
     const { ctx } = this.realm;
@@ -375,7 +383,7 @@ export class QuickJsEngine implements Engine {
     usedHandle.dispose();
     usage.dispose();
     if (used < this.memoryLimitBytes * 0.75) return {};
-    this.replaceRuntime();
+    await this.replaceRuntime();
     return { stateLost: true };
   }
 
