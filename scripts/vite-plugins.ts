@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'vite';
 import { buildFrameHtml } from '../src/shared/frame-csp.js';
+import { atomicSignalCheck } from './pyodide-signal-check.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -112,7 +113,7 @@ export function sandboxAssets(): Plugin {
     },
     async generateBundle() {
       const worker = await bundleIife('src/worker/javascript-main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), inertEngineUrls()] });
-      const pythonWorker = await bundleIife('src/worker/python-main.ts', 'aiSandboxPythonWorker', { minify: true, plugins: [inertEngineUrls()] });
+      const pythonWorker = await bundleIife('src/worker/python-main.ts', 'aiSandboxPythonWorker', { minify: true, plugins: [inertEngineUrls(), atomicSignalCheck()] });
       const frameScript = await bundleIife('src/frame/main.ts', 'aiSandboxFrame', { minify: true });
       const hash = `sha256-${createHash('sha256').update(frameScript).digest('base64')}`;
       const wasmPath = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');

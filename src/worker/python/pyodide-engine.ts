@@ -71,14 +71,18 @@ export class PyodideEngine implements Engine {
   private constructor(
     private readonly pyodide: PyodideAPI,
     private readonly session: PySession,
-    private readonly interruptBuffer: Int32Array,
+    /** Shared slot 1: Pyodide's interrupt buffer (isolated pages only). */
+    private readonly interruptBuffer: Int32Array | undefined,
     /** Shared slot 0: the number of the run the host wants stopped (isolated pages only). */
     private readonly stopSlot: Int32Array | undefined,
   ) {
     pyodide.setStdout({ write: this.stdout.write, isatty: false });
     pyodide.setStderr({ write: this.stderr.write, isatty: false });
     pyodide.setStdin({ stdin: () => this.stdinLines.shift() ?? null });
-    pyodide.setInterruptBuffer(interruptBuffer);
+    // Only shared memory can carry an interrupt in while Python is busy; without it, signal checks
+    // would cost time in every loop and could never fire. (Pyodide's check reads and clears this
+    // buffer in one atomic step: the build makes it so, see scripts/pyodide-signal-check.ts.)
+    if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
     // Pyodide's hook for fatal errors, such as the browser's stack running out inside the
     // interpreter. After one, the interpreter is unusable and the pending call never settles.
     (pyodide as unknown as { _api: { on_fatal?: (error: unknown) => void } })._api.on_fatal = (error) => this.onFatal?.(error);
@@ -144,7 +148,7 @@ import random
 random.seed()
 _runner.session
 `) as PySession;
-    const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : new Int32Array(1);
+    const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : undefined;
     const stopSlot = init.interrupt ? new Int32Array(init.interrupt, 0, 1) : undefined;
     const engine = new PyodideEngine(pyodide, module, interruptBuffer, stopSlot);
     engine.fromSnapshot = fromSnapshot;
@@ -159,7 +163,7 @@ _runner.session
   }
 
   async run(request: RunRequest, context: RunContext): Promise<Outcome> {
-    Atomics.store(this.interruptBuffer, 0, 0);
+    if (this.interruptBuffer) Atomics.store(this.interruptBuffer, 0, 0);
     this.stdinLines = (request.stdin ?? '').split(/(?<=\n)/).filter((l) => l !== '');
     this.current = context;
     this.stdout.target = (t) => context.output.write('stdout', t);
