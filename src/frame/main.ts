@@ -1,56 +1,38 @@
 /**
  * The sandboxed frame's only script (inlined into frame.html, pinned by the frame's CSP). It runs
- * in an opaque origin with `sandbox="allow-scripts"`. Its jobs: accept one init message from the
- * parent window, start the worker from the bytes it was handed, and relay interrupts and worker
- * failures. It never runs guest code and never talks to the worker after start-up, except to
- * write the shared interrupt slot.
+ * in an opaque origin with `sandbox="allow-scripts"`, and never runs guest code. Its job: accept one
+ * init message from the parent window, start the worker from the bytes it was handed, and stand
+ * between the two: the worker talks only to this frame, which checks and caps everything it says
+ * (see sandbox-frame.ts) before anything reaches the host.
  */
-import {
-  isControlToFrame,
-  isFrameInit,
-  type ControlToHost,
-  type FrameInit,
-  type WorkerInit,
-} from '../shared/protocol.js';
+import * as Comlink from 'comlink';
+import { isFrameInit, type FrameApi, type FrameEvent, type FrameInit } from '../shared/protocol.js';
+import { SandboxFrame } from './sandbox-frame.js';
 
 function start(init: FrameInit): void {
-  const { control, rpc, files, workerSource } = init;
-  const send = (message: ControlToHost) => control.postMessage(message);
-
-  // Shared memory exists only when the host page is cross-origin isolated and delegated that to
-  // this frame (allow="cross-origin-isolated"). Without it the host stops runaway code by removing
-  // the frame.
-  const interrupt = globalThis.crossOriginIsolated ? new SharedArrayBuffer(8) : undefined;
-  const slot = interrupt ? new Int32Array(interrupt) : undefined;
-
-  let worker: Worker;
-  const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+  const { events, rpc, files, workerSource } = init;
+  const emit = (event: FrameEvent) => events.postMessage(event);
+  let frame: SandboxFrame;
   try {
-    // Classic, not module: module workers do not start in an opaque-origin frame.
-    worker = new Worker(url, { name: 'ai-sandbox' });
+    frame = new SandboxFrame(workerSource, files, emit);
   } catch (error) {
-    send({ type: 'worker-error', message: `could not start the worker: ${String(error)}` });
+    emit({ type: 'worker-ended', message: `could not start the worker: ${String(error)}` });
     return;
   }
-  worker.addEventListener('error', (event) => {
-    event.preventDefault();
-    send({ type: 'worker-error', message: event.message || 'the worker failed to load or crashed' });
-  });
-  // The guest could post to its parent scope; nothing it says here is ever acted on.
-  worker.addEventListener('message', () => {});
-
-  const workerInit: WorkerInit = { type: 'init', files, rpc, interrupt };
-  worker.postMessage(workerInit, [...Object.values(files), rpc]);
-  // The worker's script is fetched asynchronously; give it time before freeing the URL.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-
-  control.addEventListener('message', (event) => {
-    if (!slot || !isControlToFrame(event.data)) return;
-    Atomics.store(slot, 0, event.data.runSeq); // QuickJS's interrupt handler compares this
-    Atomics.store(slot, 1, 2); // Pyodide's interrupt buffer: SIGINT
-  });
-  control.start();
-  send({ type: 'frame-ready', sharedInterrupt: slot !== undefined });
+  // Exactly the API, nothing else of the frame; the host is the only holder of the port's other end.
+  const api: FrameApi = {
+    start: (config) => frame.start(config),
+    takeSnapshot: () => frame.takeSnapshot(),
+    run: (request) => frame.run(request),
+    cancel: (runSeq) => frame.cancel(runSeq),
+    interrupt: (runSeq) => frame.interrupt(runSeq),
+    answer: (reply) => frame.answer(reply),
+    reset: () => frame.reset(),
+    fs: (request) => frame.fs(request),
+    installPackages: (request) => frame.installPackages(request),
+  };
+  Comlink.expose(api, rpc);
+  emit({ type: 'frame-ready', sharedInterrupt: frame.sharedInterrupt });
 }
 
 function onMessage(event: MessageEvent): void {

@@ -33,29 +33,43 @@ export function userLine(stack: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Describes a thrown value as the JSON of a `RunError`. */
-export function describeError(thrown: unknown): string {
-  let name = 'Error';
-  let message: string;
-  let stack: string | undefined;
-  if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown && 'name' in thrown)) {
-    const e = thrown as Error;
-    name = typeof e.name === 'string' && e.name ? e.name : 'Error';
-    message = typeof e.message === 'string' ? e.message : String(e.message);
-    stack = typeof e.stack === 'string' ? e.stack : undefined;
+/** A thrown value described for the worker: every key an own data property, as in `RunError`. */
+export interface DescribedError {
+  name: string;
+  message: string;
+  stack: string | undefined;
+  line: number | undefined;
+}
+
+const { getOwnPropertyDescriptor, getPrototypeOf } = Object;
+
+/** A data property of `o` or its prototypes, never read through a getter (guest code). */
+function dataField(o: object, key: string): unknown {
+  for (let p: object | null = o; p !== null; p = getPrototypeOf(p)) {
+    const d = getOwnPropertyDescriptor(p, key);
+    if (d) return 'value' in d ? d.value : undefined;
+  }
+  return undefined;
+}
+
+/** Describes a thrown value: name, message, a cleaned stack and the user's line. Runs no guest getter. */
+export function describeError(thrown: unknown): DescribedError {
+  const error: DescribedError = { name: 'Error', message: '', stack: undefined, line: undefined };
+  let stack: unknown;
+  if (typeof thrown === 'object' && thrown !== null && (dataField(thrown, 'message') !== undefined || dataField(thrown, 'name') !== undefined)) {
+    const name = dataField(thrown, 'name');
+    const message = dataField(thrown, 'message');
+    if (typeof name === 'string' && name) error.name = cap(name, 200);
+    error.message = cap(typeof message === 'string' ? message : message === undefined ? '' : inspect(message), MAX_MESSAGE_CHARS);
+    stack = dataField(thrown, 'stack');
   } else {
     // `throw "text"` or `throw 42`: the value itself is the message, as Node prints it.
-    message = typeof thrown === 'string' ? thrown : inspect(thrown);
+    error.message = cap(typeof thrown === 'string' ? thrown : inspect(thrown), MAX_MESSAGE_CHARS);
   }
-  const error: { name: string; message: string; stack?: string; line?: number } = {
-    name: cap(name, 200),
-    message: cap(message, MAX_MESSAGE_CHARS),
-  };
-  if (stack !== undefined) {
-    const line = userLine(stack);
-    if (line !== undefined) error.line = line;
+  if (typeof stack === 'string') {
+    error.line = userLine(stack);
     const cleaned = cleanStack(stack);
     if (cleaned) error.stack = cleaned;
   }
-  return JSON.stringify(error);
+  return error;
 }

@@ -1,3 +1,6 @@
+import type { Described } from './to-plain.js';
+import type { DescribedError } from './describe-error.js';
+
 /**
  * The functions the worker hands the guest runtime when it installs it. They are the guest's only
  * way out of the engine, so each one is small and takes and returns plain strings and numbers.
@@ -28,14 +31,17 @@ export interface HostBridge {
   networkAllowed(): number;
 }
 
-/** What the installed runtime gives back to the worker (never to guest code). */
+/**
+ * What the installed runtime gives back to the worker (never to guest code). Its descriptions are
+ * objects whose every key is an own data property, read by the worker one property at a time.
+ */
 export interface GuestControl {
   /** Starts a run: output beyond `maxOutputBytes` per stream is cut before it leaves the guest. */
   beginRun(maxOutputBytes: number): void;
-  /** A JSON envelope of a value's plain form and text; see `to-plain.ts`. */
-  describe(value: unknown, maxBytes: number): string;
-  /** A JSON `RunError` for a thrown value. */
-  describeError(error: unknown): string;
+  /** A value's plain form (as JSON) and text, within `maxBytes`; see `to-plain.ts`. */
+  describe(value: unknown, maxBytes: number): Described;
+  /** A thrown value as a `RunError`. */
+  describeError(error: unknown): DescribedError;
   /** Milliseconds from now until the next timer is due, or -1 when none is pending. */
   nextTimerDelay(): number;
   /** Runs the earliest timer if it is due; throws what its callback throws. */

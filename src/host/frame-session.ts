@@ -1,29 +1,28 @@
 /**
  * One sandboxed iframe, the worker inside it and the engine in the worker: started together,
- * stopped together. Killing a session removes the iframe, which ends the worker whatever it is
- * doing; that is the authoritative stop behind every cooperative one.
+ * stopped together. The host calls the frame's API over Comlink and hears the frame's events on a
+ * second port; it exposes nothing. Killing a session removes the iframe, which ends the worker
+ * whatever it is doing: that is the authoritative stop behind every cooperative one.
  */
 import * as Comlink from 'comlink';
 import { SandboxStartError } from '../shared/errors.js';
+import type { LimitName } from '../shared/events.js';
 import {
-  isControlToHost,
+  isFrameEvent,
   isFsResult,
-  isOutputMessage,
-  isHostCallMessage,
   PROTOCOL,
-  readWorkerRunResult,
+  readRunReport,
   type EngineConfig,
   type EngineFiles,
+  type FrameApi,
+  type FrameEvent,
   type FrameInit,
   type FsRequest,
   type FsResult,
+  type HostCall,
   type InstallRequest,
-  type HostCallMessage,
-  type HostReplyMessage,
-  type OutputMessage,
+  type RunReport,
   type RunRequest,
-  type WorkerApi,
-  type WorkerRunResult,
 } from '../shared/protocol.js';
 import type { EngineAssets } from './assets.js';
 
@@ -35,21 +34,14 @@ const START_TIMEOUT_MS = 60_000;
 /** How long a loaded frame may take to answer; it only has to run one small inline script. */
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 
-/** Why a session ended. */
-export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string };
+/** Why a session ended: removed by its owner, or its worker died (or was stopped by the frame). */
+export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string; limit?: LimitName };
 
-/** Thrown by {@link FrameSession.run} when the session ends before the run returns. */
+/** Thrown by the session's calls when it ends before they return. */
 export class SessionEndedError extends Error {
   constructor(readonly reason: EndReason) {
-    super(reason.kind === 'crashed' ? `the sandbox worker crashed: ${reason.message}` : 'the sandbox was stopped');
+    super(reason.kind === 'crashed' ? `the sandbox worker ended: ${reason.message}` : 'the sandbox was stopped');
   }
-}
-
-/** True for Comlink's replies: `{ id: string, type: 'RAW' | 'HANDLER', … }`. */
-function isComlinkReply(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  const { id, type } = v as { id?: unknown; type?: unknown };
-  return typeof id === 'string' && (type === 'RAW' || type === 'HANDLER');
 }
 
 /** A short, safe description of a dropped message (its type tag, never its content). */
@@ -68,11 +60,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 /** A running frame + worker + engine. Owned by one sandbox; `kill()` ends it. */
 export class FrameSession {
   /** Receives output chunks of every run; the owner filters by run number. */
-  onOutput: ((message: OutputMessage) => void) | undefined;
-  /** Hears about messages that failed validation and were dropped. */
-  onDropped: ((channel: 'rpc' | 'control', reason: string) => void) | undefined;
-  /** Answers the guest's tool calls: resolves with the answer's JSON, rejects with the error to report. */
-  onHostCall: ((call: HostCallMessage) => Promise<string>) | undefined;
+  onOutput: ((message: Extract<FrameEvent, { type: 'output' }>) => void) | undefined;
+  /** Hears about messages that failed validation and were dropped (summarized by the frame). */
+  onDropped: ((channel: 'worker' | 'frame', count: number, reason: string) => void) | undefined;
+  /** Answers the guest's host calls: resolves with the answer's JSON, rejects with the error to report. */
+  onHostCall: ((call: HostCall) => Promise<string>) | undefined;
   /** Settles once, when the session ends for any reason. */
   readonly ended: Promise<EndReason>;
   /** True when runs can be interrupted through shared memory (cross-origin isolated pages). */
@@ -82,27 +74,37 @@ export class FrameSession {
 
   private endWith!: (reason: EndReason) => void;
   private isEnded = false;
-  private readonly control: MessageChannel = new MessageChannel();
-  private readonly rpc: MessageChannel = new MessageChannel();
-  private readonly remote: Comlink.Remote<WorkerApi>;
+  private readonly events = new MessageChannel();
+  private readonly rpc = new MessageChannel();
+  private readonly remote: Comlink.Remote<FrameApi>;
+  private onReady: ((event: FrameEvent) => void) | undefined;
 
   private constructor(private readonly iframe: HTMLIFrameElement) {
     this.ended = new Promise((resolve) => (this.endWith = resolve));
-    this.remote = Comlink.wrap<WorkerApi>(this.rpc.port1);
-    this.rpc.port1.addEventListener('message', (event) => {
-      const data: unknown = event.data;
-      if (isOutputMessage(data)) this.onOutput?.(data);
-      else if (isHostCallMessage(data)) this.answerHostCall(data);
-      // Comlink answers its own calls (they carry a string id); anything else is dropped.
-      else if (!isComlinkReply(data)) this.onDropped?.('rpc', describeMessage(data));
-    });
-    this.rpc.port1.start();
-    this.control.port1.addEventListener('message', (event) => {
-      const data: unknown = event.data;
-      if (!isControlToHost(data)) this.onDropped?.('control', describeMessage(data));
-      else if (data.type === 'worker-error') this.end({ kind: 'crashed', message: data.message });
-    });
-    this.control.port1.start();
+    // Comlink owns this port alone; the frame's events come on the other.
+    this.remote = Comlink.wrap<FrameApi>(this.rpc.port1);
+    this.events.port1.addEventListener('message', (event) => this.receive(event.data));
+    this.events.port1.start();
+  }
+
+  private receive(data: unknown): void {
+    if (!isFrameEvent(data)) {
+      this.onDropped?.('frame', 1, describeMessage(data));
+      return;
+    }
+    switch (data.type) {
+      case 'frame-ready':
+        return this.onReady?.(data);
+      case 'output':
+        return this.onOutput?.(data);
+      case 'host-call':
+        return this.answerHostCall(data);
+      case 'dropped':
+        return this.onDropped?.('worker', data.count, data.reason);
+      case 'worker-ended':
+        this.onReady?.(data);
+        return this.end({ kind: 'crashed', message: data.message, ...(data.limit && { limit: data.limit }) });
+    }
   }
 
   /**
@@ -132,11 +134,7 @@ export class FrameSession {
       (document.body ?? document.documentElement).append(iframe);
       await withTimeout(loaded, START_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}`);
       await withTimeout(session.handshake(assets, extraFiles), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
-      const report = await withTimeout(
-        Promise.race([session.remote.start(config), session.ended.then((r) => Promise.reject(new SessionEndedError(r)))]),
-        START_TIMEOUT_MS,
-        'the sandbox engine did not start in time',
-      );
+      const report = await withTimeout(session.whileAlive(session.remote.start(config)), START_TIMEOUT_MS, 'the sandbox engine did not start in time');
       session.fromSnapshot = report?.fromSnapshot === true;
       return session;
     } catch (error) {
@@ -149,58 +147,43 @@ export class FrameSession {
 
   private handshake(assets: EngineAssets, extraFiles: EngineFiles): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => {
-      this.control.port1.addEventListener('message', (event) => {
-        const data = event.data;
-        if (!isControlToHost(data)) return;
-        if (data.type === 'frame-ready') {
-          this.sharedInterrupt = data.sharedInterrupt;
+      this.onReady = (event) => {
+        this.onReady = undefined;
+        if (event.type === 'frame-ready') {
+          this.sharedInterrupt = event.sharedInterrupt;
           resolve();
-        } else reject(new SandboxStartError(`the sandbox worker failed to start: ${data.message}`));
-      });
+        } else if (event.type === 'worker-ended') reject(new SandboxStartError(`the sandbox worker failed to start: ${event.message}`));
+      };
     });
     // Copies: the page keeps its cached bytes for the next sandbox or restart.
     const files = Object.fromEntries(Object.entries({ ...assets.files, ...extraFiles }).map(([name, bytes]) => [name, bytes.slice(0)]));
-    const init: FrameInit = {
-      protocol: PROTOCOL,
-      type: 'init',
-      workerSource: assets.workerSource,
-      files,
-      control: this.control.port2,
-      rpc: this.rpc.port2,
-    };
+    const init: FrameInit = { protocol: PROTOCOL, type: 'init', workerSource: assets.workerSource, files, rpc: this.rpc.port2, events: this.events.port2 };
     // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
     // the message goes to this one window, and the frame accepts it only from its parent.
-    this.iframe.contentWindow?.postMessage(init, '*', [this.control.port2, this.rpc.port2, ...Object.values(files)]);
+    this.iframe.contentWindow?.postMessage(init, '*', [this.rpc.port2, this.events.port2, ...Object.values(files)]);
     return ready;
   }
 
-  private answerHostCall(call: HostCallMessage): void {
-    const reply = (message: HostReplyMessage) => {
-      if (!this.isEnded) this.rpc.port1.postMessage(message);
-    };
+  private answerHostCall(call: HostCall): void {
     const answer = this.onHostCall?.(call) ?? Promise.reject(new Error('tools are not available'));
     answer.then(
-      (value) => reply({ type: 'host-reply', callId: call.callId, ok: true, value }),
-      (error: unknown) => reply({ type: 'host-reply', callId: call.callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      (value) => !this.isEnded && void this.remote.answer({ callId: call.callId, ok: true, value }).catch(() => {}),
+      (error: unknown) => !this.isEnded && void this.remote.answer({ callId: call.callId, ok: false, error: error instanceof Error ? error.message : String(error) }).catch(() => {}),
     );
   }
 
   /** Runs code; rejects with {@link SessionEndedError} if the session ends first. */
-  async run(request: RunRequest): Promise<WorkerRunResult> {
-    const raw = await this.whileAlive(this.remote.run(request));
-    const result = readWorkerRunResult(raw);
-    if (!result || result.runSeq !== request.runSeq) {
-      this.end({ kind: 'crashed', message: 'the worker sent a malformed result' });
-      throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed result' });
-    }
-    return result;
+  async run(request: RunRequest): Promise<RunReport> {
+    const report = readRunReport(await this.whileAlive<unknown>(this.remote.run(request)));
+    if (!report || report.runSeq !== request.runSeq) throw this.crash('the frame sent a malformed run report');
+    return report;
   }
 
   /** One file operation; rejects with {@link SessionEndedError} if the session ends first. */
   async fs(request: FsRequest): Promise<FsResult> {
     const message = request.op === 'writeFile' ? Comlink.transfer(request, [request.data.buffer]) : request;
     const result: unknown = await this.whileAlive<unknown>(this.remote.fs(message));
-    if (!isFsResult(result)) throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed file result' });
+    if (!isFsResult(result)) throw this.crash('the frame sent a malformed file result');
     return result;
   }
 
@@ -208,16 +191,16 @@ export class FrameSession {
   async installPackages(request: InstallRequest): Promise<string | null> {
     const transfer = Comlink.transfer(request, Object.values(request.files));
     const result: unknown = await this.whileAlive<unknown>(this.remote.installPackages(transfer));
-    if (result !== null && typeof result !== 'string') throw new SessionEndedError({ kind: 'crashed', message: 'the worker sent a malformed install result' });
+    if (result !== null && typeof result !== 'string') throw this.crash('the frame sent a malformed install result');
     return result;
   }
 
-  /** Fresh globals; rejects with {@link SessionEndedError} if the session ends first. */
+  /** JavaScript: fresh globals in a fresh runtime. Rejects with {@link SessionEndedError} if the session ends first. */
   reset(): Promise<void> {
     return this.whileAlive(this.remote.reset());
   }
 
-  /** Asks the run to stop over RPC: effective when the worker is free, i.e. the run is waiting. */
+  /** Asks the run to stop: effective when the worker is free, i.e. the run is waiting. */
   cancel(runSeq: number): void {
     if (!this.isEnded) this.remote.cancel(runSeq).catch(() => {});
   }
@@ -228,13 +211,13 @@ export class FrameSession {
    * reaches Pyodide after the run already stopped would hit its event loop instead.
    */
   interruptShared(runSeq: number): void {
-    if (!this.isEnded && this.sharedInterrupt) this.control.port1.postMessage({ type: 'interrupt', runSeq });
+    if (!this.isEnded && this.sharedInterrupt) this.remote.interrupt(runSeq).catch(() => {});
   }
 
   /** The memory snapshot of a session started with `snapshot: 'make'`. */
   async takeSnapshot(): Promise<ArrayBuffer> {
     const snapshot: unknown = await this.whileAlive(this.remote.takeSnapshot());
-    if (!(snapshot instanceof Uint8Array)) throw new Error('the worker answered with something that is not a snapshot');
+    if (!(snapshot instanceof Uint8Array)) throw new Error('the frame answered with something that is not a snapshot');
     return snapshot.byteOffset === 0 && snapshot.byteLength === snapshot.buffer.byteLength ? (snapshot.buffer as ArrayBuffer) : snapshot.slice().buffer;
   }
 
@@ -243,12 +226,18 @@ export class FrameSession {
     this.end({ kind: 'killed' });
   }
 
+  private crash(message: string): SessionEndedError {
+    const reason: EndReason = { kind: 'crashed', message };
+    this.end(reason);
+    return new SessionEndedError(reason);
+  }
+
   private end(reason: EndReason): void {
     if (this.isEnded) return;
     this.isEnded = true;
     this.iframe.remove();
     this.rpc.port1.close();
-    this.control.port1.close();
+    this.events.port1.close();
     this.endWith(reason);
   }
 

@@ -6,7 +6,8 @@
  */
 import { fromBase64, toBase64 } from '../shared/base64.js';
 import type { SandboxEventInput } from '../shared/events.js';
-import type { FetchRequest, FetchResponse, HostCallMessage } from '../shared/protocol.js';
+import type { FetchRequest, FetchResponse, HostCall } from '../shared/protocol.js';
+import { fitsUtf8 } from '../shared/utf8.js';
 import type { Tool } from '../shared/types.js';
 import type { NetworkPolicy } from './network-policy.js';
 import { readBody } from './read-body.js';
@@ -41,8 +42,8 @@ function readFetchRequest(args: string): FetchRequest {
 }
 
 /** Creates the handler for a sandbox's host calls. */
-export function createHostServices(o: HostServicesOptions): (call: HostCallMessage) => Promise<string> {
-  async function tool(call: HostCallMessage, run: ActiveRun): Promise<string> {
+export function createHostServices(o: HostServicesOptions): (call: HostCall) => Promise<string> {
+  async function tool(call: HostCall, run: ActiveRun): Promise<string> {
     const started = performance.now();
     const report = (ok: boolean, error?: string) =>
       o.emit({ type: 'tool-call', runSeq: call.runSeq, name: call.name, durationMs: Math.round(performance.now() - started), ok, ...(error ? { error } : {}) });
@@ -52,7 +53,7 @@ export function createHostServices(o: HostServicesOptions): (call: HostCallMessa
       const value = await fn(JSON.parse(call.args) as unknown, { signal: run.ended.signal });
       const json = JSON.stringify(value === undefined ? null : value) as string | undefined;
       if (json === undefined) throw new Error(`tool "${call.name}" returned no plain data`);
-      if (json.length > o.maxValueBytes) throw new Error(`tool "${call.name}" returned more than ${o.maxValueBytes} bytes`);
+      if (!fitsUtf8(json, o.maxValueBytes)) throw new Error(`tool "${call.name}" returned more than ${o.maxValueBytes} bytes`);
       report(true);
       return json;
     } catch (error) {
@@ -61,7 +62,7 @@ export function createHostServices(o: HostServicesOptions): (call: HostCallMessa
     }
   }
 
-  async function request(call: HostCallMessage, run: ActiveRun): Promise<string> {
+  async function request(call: HostCall, run: ActiveRun): Promise<string> {
     let req: FetchRequest = { url: '', method: '', headers: [] };
     const report = (allowed: boolean, status?: number, error?: string) =>
       o.emit({ type: 'network', runSeq: call.runSeq, url: req.url.slice(0, 2000), method: req.method, allowed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}) });

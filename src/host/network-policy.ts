@@ -11,11 +11,13 @@ export interface NetworkLimits {
   timeoutMs: number;
   /** Response body, in bytes. */
   maxResponseBytes: number;
+  /** The request as it crosses from the guest (URL, headers, base64 body, as JSON), in bytes. */
+  maxRequestBytes: number;
   /** Requests per run. */
   maxRequests: number;
 }
 
-export const NETWORK_DEFAULTS: NetworkLimits = { timeoutMs: 10_000, maxResponseBytes: 5 * 1024 * 1024, maxRequests: 50 };
+export const NETWORK_DEFAULTS: NetworkLimits = { timeoutMs: 10_000, maxResponseBytes: 5 * 1024 * 1024, maxRequestBytes: 1024 * 1024, maxRequests: 50 };
 
 /** A parsed allowlist entry. */
 interface Rule {
@@ -33,12 +35,18 @@ export interface NetworkPolicy {
   allows(url: string): boolean;
 }
 
+/** The port a scheme uses when a URL names none; `URL.host` leaves it out. */
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
+
 function parseRule(entry: string): Rule {
-  const m = /^(?:(https?):\/\/)?(\*\.)?([a-z0-9.-]+(?::\d+)?)$/i.exec(entry.trim());
+  const m = /^(?:(https?):\/\/)?(\*\.)?([a-z0-9.-]+)(?::(\d+))?$/i.exec(entry.trim());
   if (!m || (!m[2] && !m[1])) {
     throw new TypeError(`network.allow: ${JSON.stringify(entry)} must be an origin such as "https://api.example.com" or a pattern such as "*.example.com"`);
   }
-  return { scheme: m[1] ? (`${m[1].toLowerCase()}:` as Rule['scheme']) : undefined, host: (m[2] ? '.' : '') + m[3]!.toLowerCase(), pattern: Boolean(m[2]) };
+  const scheme = m[1] ? (`${m[1].toLowerCase()}:` as Rule['scheme']) : undefined;
+  // Written the way URL.host writes it: a scheme's default port is left out, so both sides compare alike.
+  const port = m[4] === undefined || (scheme && DEFAULT_PORTS[scheme] === String(Number(m[4]))) ? '' : `:${Number(m[4])}`;
+  return { scheme, host: (m[2] ? '.' : '') + m[3]!.toLowerCase() + port, pattern: Boolean(m[2]) };
 }
 
 /** Builds a policy from `allow` entries; throws TypeError naming a malformed entry. */

@@ -14,6 +14,9 @@ export const DEFAULTS = {
   memoryLimitMB: { javascript: 256, python: 512 },
   maxOutputBytes: 1024 * 1024,
   maxValueBytes: 1024 * 1024,
+  maxToolCalls: 1000,
+  maxToolArgumentBytes: 1024 * 1024,
+  maxFileBytes: 64 * 1024 * 1024,
 } as const;
 
 /** Bounds: a timer cannot wait longer than 2^31-1 ms; wasm32 memory ends at 4 GiB, QuickJS's cap at 2 GiB. */
@@ -22,10 +25,16 @@ const LIMITS = {
   memoryLimitMB: [8, 2000],
   maxOutputBytes: [0, 256 * 1024 * 1024],
   maxValueBytes: [0, 256 * 1024 * 1024],
+  maxToolCalls: [0, 1_000_000],
+  maxToolArgumentBytes: [0, 256 * 1024 * 1024],
+  maxFileBytes: [0, 2 ** 31],
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
-const SANDBOX_KEYS = new Set(['language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot']);
+const SANDBOX_KEYS = new Set([
+  'language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'maxToolCalls', 'maxToolArgumentBytes', 'maxFileBytes',
+  'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
+]);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 
 /** Sandbox options with every default filled in. */
@@ -37,6 +46,9 @@ export interface ResolvedSandboxOptions {
   assetsUrl: URL | undefined;
   maxOutputBytes: number;
   maxValueBytes: number;
+  maxToolCalls: number;
+  maxToolArgumentBytes: number;
+  maxFileBytes: number;
   packages: string[];
   /** Absolute folder URL ending in '/', or undefined when no index was given. */
   packageIndexUrl: URL | undefined;
@@ -120,6 +132,9 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     assetsUrl: resolveFolderUrl('assetsUrl', o.assetsUrl),
     maxOutputBytes: number(where, 'maxOutputBytes', o.maxOutputBytes, DEFAULTS.maxOutputBytes, true),
     maxValueBytes: number(where, 'maxValueBytes', o.maxValueBytes, DEFAULTS.maxValueBytes, true),
+    maxToolCalls: number(where, 'maxToolCalls', o.maxToolCalls, DEFAULTS.maxToolCalls, true),
+    maxToolArgumentBytes: number(where, 'maxToolArgumentBytes', o.maxToolArgumentBytes, DEFAULTS.maxToolArgumentBytes, true),
+    maxFileBytes: number(where, 'maxFileBytes', o.maxFileBytes, DEFAULTS.maxFileBytes, true),
     packages: packageList(where, o.packages),
     packageIndexUrl: resolveFolderUrl('packageIndexUrl', o.packageIndexUrl),
     onProgress: callback(where, 'onProgress', o.onProgress) as ((event: ProgressEvent) => void) | undefined,
@@ -145,7 +160,7 @@ function networkPolicy(where: string, value: unknown): NetworkPolicy | undefined
   }
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) {
-    if (!['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequests'].includes(key)) throw new TypeError(`${where}: unknown network option "${key}"`);
+    if (!['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests'].includes(key)) throw new TypeError(`${where}: unknown network option "${key}"`);
   }
   const allow = v.allow as unknown[];
   if (!allow.every((a) => typeof a === 'string')) throw new TypeError(`${where}: network.allow must be an array of strings`);
@@ -158,6 +173,7 @@ function networkPolicy(where: string, value: unknown): NetworkPolicy | undefined
   return createNetworkPolicy(allow as string[], {
     timeoutMs: limit('timeoutMs', 2 ** 31 - 1),
     maxResponseBytes: limit('maxResponseBytes', 256 * 1024 * 1024),
+    maxRequestBytes: limit('maxRequestBytes', 256 * 1024 * 1024),
     maxRequests: limit('maxRequests', 1_000_000),
   });
 }

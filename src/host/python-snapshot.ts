@@ -64,7 +64,8 @@ export async function makeSnapshot(assets: EngineAssets, mode: SnapshotMode): Pr
   let made = making.get(assets);
   if (!made) {
     made = (async () => {
-      const config: EngineConfig = { language: 'python', memoryLimitBytes: 512 * 1024 * 1024, toolNames: [], network: false, snapshot: 'make' };
+      const limits = { maxHostCalls: 0, maxToolArgumentBytes: 0, maxRequestBytes: 0, maxFileBytes: 0 };
+      const config: EngineConfig = { language: 'python', memoryLimitBytes: 512 * 1024 * 1024, toolNames: [], network: false, snapshot: 'make', limits };
       const session = await FrameSession.start(assets, config);
       try {
         return await session.takeSnapshot();

@@ -1,9 +1,10 @@
 /**
- * Every way one run can end, raced: the worker's answer, the hard deadline, the caller's abort,
- * `dispose()`, or the session dying. Only the worker's answer keeps the engine; every other ending
- * means the caller must replace the session. The limits here hold whatever the guest does.
+ * Every way one run can end, raced: the frame's report, the hard deadline, the caller's abort,
+ * `dispose()`, or the session dying. Only the report keeps the engine; every other ending means
+ * the caller must replace the session. The limits here hold whatever the guest does.
  */
-import type { RunRequest, WorkerRunResult } from '../shared/protocol.js';
+import type { LimitName } from '../shared/events.js';
+import type { RunReport, RunRequest } from '../shared/protocol.js';
 import { SessionEndedError, type FrameSession } from './frame-session.js';
 
 /**
@@ -24,10 +25,10 @@ const ABORT_GRACE_MS = 400;
  */
 const CANCEL_FIRST_MS = 50;
 
-/** How a run ended: the worker's result, or a stop that needs the session replaced. */
+/** How a run ended: the frame's report, or a stop that needs the session replaced. */
 export type Ending =
-  | { kind: 'result'; result: WorkerRunResult }
-  | { kind: 'stop'; status: 'timeout' | 'aborted' | 'crashed'; message: string };
+  | { kind: 'report'; report: RunReport }
+  | { kind: 'stop'; status: 'timeout' | 'aborted' | 'crashed'; message: string; limit?: LimitName };
 
 export interface RaceOptions {
   /** True when the engine stops itself at the deadline (QuickJS); Python needs an interrupt from outside. */
@@ -55,11 +56,11 @@ export async function raceRun(
 
   const endings: Array<Promise<Ending>> = [
     session.run(request).then(
-      (result): Ending => ({ kind: 'result', result }),
+      (report): Ending => ({ kind: 'report', report }),
       (error): Ending => {
         const reason = error instanceof SessionEndedError ? error.reason : { kind: 'crashed' as const, message: String(error) };
         return reason.kind === 'crashed'
-          ? { kind: 'stop', status: 'crashed', message: `${reason.message}; the engine was restarted and its state is lost` }
+          ? { kind: 'stop', status: 'crashed', message: `${reason.message}; the engine was restarted and its state is lost`, ...(reason.limit && { limit: reason.limit }) }
           : { kind: 'stop', status: 'aborted', message: 'the sandbox was stopped' };
       },
     ),

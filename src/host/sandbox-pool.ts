@@ -116,7 +116,8 @@ class SandboxPoolImpl implements SandboxPool {
   }
 
   private settleWarmers(): void {
-    if (this.idle.length >= this.options.size || this.disposed) for (const warmer of this.warmers.splice(0)) warmer.resolve();
+    if (this.disposed) for (const warmer of this.warmers.splice(0)) warmer.reject(new DisposedError('this sandbox pool'));
+    else if (this.idle.length >= this.options.size) for (const warmer of this.warmers.splice(0)) warmer.resolve();
   }
 
   warm(): Promise<void> {
@@ -164,6 +165,8 @@ class SandboxPoolImpl implements SandboxPool {
   }
 
   async release(sandbox: Sandbox): Promise<void> {
+    // After dispose() every sandbox is already disposed: giving one back is a no-op.
+    if (this.disposed) return;
     const member = this.acquired.get(sandbox);
     if (!member) throw new TypeError('release: this sandbox is not acquired from this pool (or was already released)');
     this.acquired.delete(sandbox);

@@ -1,15 +1,17 @@
 /**
  * The public `Sandbox`: queues runs and file and package calls, streams output to the caller, and
- * replaces the frame session whenever it had to be killed (run-race.ts decides when). The main
- * thread only ever waits on messages; it never blocks on the guest.
+ * replaces the frame session whenever it had to be killed (run-race.ts decides when) or a fresh
+ * interpreter is due (Python's reset). The main thread only ever waits on messages; it never
+ * blocks on the guest.
  */
 import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
-import { SNAPSHOT_FILE, type RunRequest, type StreamName, type HostCallMessage } from '../shared/protocol.js';
-import type { Language, ProgressEvent, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
+import { SNAPSHOT_FILE, type EngineConfig, type HostCall, type RunReport, type RunRequest, type StreamName } from '../shared/protocol.js';
+import type { Language, ProgressEvent, RunError, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets, type EngineAssets } from './assets.js';
-import type { RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
+import type { LimitName, RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
-import { raceRun } from './run-race.js';
+import { raceRun, type Ending } from './run-race.js';
+import { statusOf } from './run-status.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
 import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
@@ -22,6 +24,13 @@ function reportCallbackError(error: unknown): void {
   else setTimeout(() => {
     throw error;
   });
+}
+
+/** The result of a run the host stopped (or never started). */
+function stopped(status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }): Omit<RunResult, 'durationMs' | 'stateLost'> {
+  const name: Record<typeof status, string> = { aborted: 'AbortError', timeout: 'TimeoutError', crashed: 'CrashError' };
+  const error: RunError = { name: name[status], message };
+  return { status, stdout: out.stdout, stderr: out.stderr, outputs: out.outputs ?? [], error };
 }
 
 class SandboxImpl implements Sandbox {
@@ -40,7 +49,7 @@ class SandboxImpl implements Sandbox {
   private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
   /** The run in progress; its signal aborts when it ends, telling its tools and requests to stop. */
   private activeRun: ActiveRun | undefined;
-  private readonly hostServices: (call: HostCallMessage) => Promise<string>;
+  private readonly hostServices: (call: HostCall) => Promise<string>;
 
   constructor(private readonly options: ResolvedSandboxOptions) {
     this.language = options.language;
@@ -94,17 +103,7 @@ class SandboxImpl implements Sandbox {
         const lockBytes = assets.files['pyodide-lock.json'];
         const { snapshot: snapshotMode } = this.options;
         const snapshot = snapshotMode ? await findSnapshot(assets, snapshotMode) : undefined;
-        const session = await FrameSession.start(
-          assets,
-          {
-            language: this.language,
-            memoryLimitBytes: Math.round(this.options.memoryLimitMB * 1024 * 1024),
-            toolNames: [...this.options.tools.keys()],
-            network: this.options.network !== undefined,
-            importHints: lockBytes && importNames(readLockfile(lockBytes)),
-          },
-          snapshot && { [SNAPSHOT_FILE]: snapshot },
-        );
+        const session = await FrameSession.start(assets, this.engineConfig(lockBytes), snapshot && { [SNAPSHOT_FILE]: snapshot });
         if (snapshot && !session.fromSnapshot) dropSnapshot(assets);
         if (this.packages.length) {
           progress({ phase: 'packages' });
@@ -125,7 +124,7 @@ class SandboxImpl implements Sandbox {
           throw new DisposedError();
         }
         this.session = session;
-        session.onDropped = (channel, reason) => this.emit({ type: 'message-dropped', channel, reason });
+        session.onDropped = (channel, count, reason) => this.emit({ type: 'message-dropped', channel, count, reason });
         session.onHostCall = this.hostServices;
         void session.ended.then((reason) => this.onSessionEnded(session, reason));
         this.emit({ type: 'sandbox-ready', startMs: Math.round(performance.now() - begun), ...(this.options.snapshot && { fromSnapshot: session.fromSnapshot }) });
@@ -138,6 +137,24 @@ class SandboxImpl implements Sandbox {
     // Restarts happen in the background; a failure surfaces on the next call that needs the session.
     starting.catch(() => {});
     return starting;
+  }
+
+  /** What the frame starts the engine with, and the limits it enforces on the worker. */
+  private engineConfig(lockBytes: ArrayBuffer | undefined): EngineConfig {
+    const o = this.options;
+    return {
+      language: this.language,
+      memoryLimitBytes: Math.round(o.memoryLimitMB * 1024 * 1024),
+      toolNames: [...o.tools.keys()],
+      network: o.network !== undefined,
+      importHints: lockBytes && importNames(readLockfile(lockBytes)),
+      limits: {
+        maxHostCalls: o.maxToolCalls,
+        maxToolArgumentBytes: o.maxToolArgumentBytes,
+        maxRequestBytes: o.network?.limits.maxRequestBytes ?? 0,
+        maxFileBytes: o.maxFileBytes,
+      },
+    };
   }
 
   /**
@@ -197,45 +214,14 @@ class SandboxImpl implements Sandbox {
   }
 
   private async runNow(code: string, options: ResolvedRunOptions): Promise<RunResult> {
-    let started = performance.now();
-    let runSeq: number | undefined;
-    let peakMemoryBytes: number | undefined;
-    const finish = (r: Omit<RunResult, 'durationMs' | 'stateLost'>, stateLost: boolean): RunResult => {
-      const result: RunResult = { ...r, stateLost: stateLost || this.stateLostSinceLastRun, durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
-      this.stateLostSinceLastRun = false;
-      if (runSeq !== undefined) this.reportRun(runSeq, result, options.maxOutputBytes, peakMemoryBytes);
-      return result;
-    };
-    const stopped = (status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }) => ({
-      status,
-      stdout: out.stdout,
-      stderr: out.stderr,
-      outputs: out.outputs ?? [],
-      error: { name: status === 'aborted' ? 'AbortError' : status === 'timeout' ? 'TimeoutError' : 'CrashError', message },
-    });
-    if (this.disposed) return finish(stopped('aborted', 'the sandbox was disposed'), false);
-    if (options.signal?.aborted) return finish(stopped('aborted', 'the run was aborted before it started'), false);
-
+    if (this.disposed) return this.finish(stopped('aborted', 'the sandbox was disposed'), { started: performance.now() });
+    if (options.signal?.aborted) return this.finish(stopped('aborted', 'the run was aborted before it started'), { started: performance.now() });
     const session = await this.ensureSession();
     // The run's own time starts once its engine is ready (after any restart it had to wait for).
-    started = performance.now();
-    runSeq = ++this.runSeq;
+    const started = performance.now();
+    const runSeq = ++this.runSeq;
     if (this.options.onEvent) this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
-    const streamed: Record<StreamName, string> = { stdout: '', stderr: '' };
-    const deliver = (stream: StreamName, text: string) => {
-      if (!text) return;
-      streamed[stream] += text;
-      const cb = stream === 'stdout' ? options.onStdout : options.onStderr;
-      try {
-        cb?.(text);
-      } catch (error) {
-        reportCallbackError(error);
-      }
-    };
-    session.onOutput = (message) => {
-      if (message.runSeq === runSeq) deliver(message.stream, message.text);
-    };
-
+    const streamed = this.streamTo(session, runSeq, options);
     const request: RunRequest = {
       runSeq,
       code,
@@ -253,43 +239,86 @@ class SandboxImpl implements Sandbox {
     }).finally(() => {
       this.activeRun = undefined;
       activeRun.ended.abort(new Error('the run ended'));
+      session.onOutput = undefined;
     });
-    session.onOutput = undefined;
+    const run = { started, runSeq };
+    if (ending.kind === 'stop') return this.finishStopped(session, ending, streamed.text, run);
+    const elapsedMs = performance.now() - started;
+    return this.finishReported(session, ending.report, streamed, { ...run, abortRequested, elapsedMs, timeoutMs: options.timeoutMs });
+  }
 
-    if (ending.kind === 'stop') {
-      // The worker did not answer: end it. The replacement starts in the background.
-      this.retire(session, ending.status, ending.message, runSeq);
-      return finish(stopped(ending.status, ending.message, streamed), !this.disposed);
+  /** Streams the run's output to the caller's callbacks and keeps what was delivered. */
+  private streamTo(session: FrameSession, runSeq: number, options: ResolvedRunOptions) {
+    const text: Record<StreamName, string> = { stdout: '', stderr: '' };
+    const deliver = (stream: StreamName, chunk: string) => {
+      if (!chunk) return;
+      text[stream] += chunk;
+      const cb = stream === 'stdout' ? options.onStdout : options.onStderr;
+      try {
+        cb?.(chunk);
+      } catch (error) {
+        reportCallbackError(error);
+      }
+    };
+    session.onOutput = (message) => {
+      if (message.runSeq === runSeq) deliver(message.stream, message.text);
+    };
+    return { text, deliver };
+  }
+
+  /** A run the host had to stop (deadline, abort, dispose, or the session died): its session is replaced. */
+  private finishStopped(session: FrameSession, ending: Extract<Ending, { kind: 'stop' }>, streamed: Record<StreamName, string>, run: { started: number; runSeq: number }): RunResult {
+    this.retire(session, ending.status, ending.message, run.runSeq);
+    const limits: LimitName[] = ending.limit ? [ending.limit] : [];
+    return this.finish(stopped(ending.status, ending.message, streamed), { ...run, stateLost: !this.disposed, limits });
+  }
+
+  /** A run the frame reported: the host decides its status; a failed engine is replaced. */
+  private finishReported(
+    session: FrameSession,
+    report: RunReport,
+    streamed: ReturnType<SandboxImpl['streamTo']>,
+    run: { started: number; runSeq: number; abortRequested: boolean; elapsedMs: number; timeoutMs: number },
+  ): RunResult {
+    // Output normally arrives before the report; deliver any rest in order.
+    streamed.deliver('stdout', report.stdout.slice(streamed.text.stdout.length));
+    streamed.deliver('stderr', report.stderr.slice(streamed.text.stderr.length));
+    const { outcome } = report;
+    const { status, error } = statusOf(outcome, run);
+    const result: Omit<RunResult, 'durationMs' | 'stateLost'> = { status, stdout: report.stdout, stderr: report.stderr, outputs: report.outputs };
+    if (error) result.error = error;
+    if (outcome.kind === 'returned') {
+      if (outcome.text !== undefined) result.text = outcome.text;
+      if (outcome.valueJson !== undefined) result.value = JSON.parse(outcome.valueJson) as unknown;
     }
-    const { runSeq: _seq, stateLost, engineDead, memoryBytes, ...result } = ending.result;
-    peakMemoryBytes = memoryBytes;
-    // Output normally arrives before the result on the same port; deliver any rest in order.
-    deliver('stdout', result.stdout.slice(streamed.stdout.length));
-    deliver('stderr', result.stderr.slice(streamed.stderr.length));
-    if (engineDead) this.retire(session, 'crashed', result.error?.message ?? 'the engine failed', runSeq);
-    // The engine only knows it was stopped; the host knows whether that was the clock or the caller.
-    if ((result.status === 'timeout' || result.status === 'aborted') && result.status !== (abortRequested ? 'aborted' : 'timeout')) {
-      const status = abortRequested ? 'aborted' : 'timeout';
-      return finish({ ...result, ...stopped(status, status === 'aborted' ? 'the run was aborted' : 'the run passed its time limit and was stopped', result) }, Boolean(stateLost));
-    }
-    return finish(result, Boolean(stateLost || engineDead));
+    const limits = report.limitsHit;
+    if (limits.includes('output') || limits.includes('value')) result.truncated = true;
+    const failed = outcome.kind === 'failed';
+    if (failed) this.retire(session, 'crashed', `${error?.message ?? 'the engine failed'}; it was restarted`, run.runSeq);
+    return this.finish(result, { ...run, stateLost: Boolean(report.stateLost) || failed, limits, memoryBytes: report.memoryBytes });
+  }
+
+  /** Stamps a result with its duration and lost state, and reports it to `onEvent`. */
+  private finish(
+    r: Omit<RunResult, 'durationMs' | 'stateLost'>,
+    run: { started: number; runSeq?: number; stateLost?: boolean; limits?: LimitName[]; memoryBytes?: number },
+  ): RunResult {
+    const result: RunResult = { ...r, stateLost: Boolean(run.stateLost) || this.stateLostSinceLastRun, durationMs: Math.round((performance.now() - run.started) * 1000) / 1000 };
+    this.stateLostSinceLastRun = false;
+    if (run.runSeq !== undefined) this.reportRun(run.runSeq, result, run.limits ?? [], run.memoryBytes);
+    return result;
   }
 
   /** Reports a finished run and the limits it hit, to `onEvent`. */
-  private reportRun(runSeq: number, result: RunResult, maxOutputBytes: number, peakMemoryBytes: number | undefined): void {
+  private reportRun(runSeq: number, result: RunResult, limits: LimitName[], peakMemoryBytes: number | undefined): void {
     // Measuring the output (up to megabytes) is only worth it for someone listening.
     if (!this.options.onEvent) return;
     const bytes = (s: string) => new TextEncoder().encode(s).length;
-    const stdoutBytes = bytes(result.stdout);
-    const stderrBytes = bytes(result.stderr);
     const { status, durationMs, stateLost } = result;
-    this.emit({ type: 'run-finished', runSeq, status, durationMs, stdoutBytes, stderrBytes, stateLost, ...(peakMemoryBytes !== undefined ? { peakMemoryBytes } : {}) });
-    if (status === 'timeout' || status === 'memory') this.emit({ type: 'limit-hit', runSeq, limit: status });
-    if (result.truncated) {
-      // A cut stream ends within 3 bytes of its cap (never inside a UTF-8 character).
-      const output = Math.max(stdoutBytes, stderrBytes) > maxOutputBytes - 4;
-      this.emit({ type: 'limit-hit', runSeq, limit: output ? 'output' : 'value' });
-    }
+    this.emit({ type: 'run-finished', runSeq, status, durationMs, stdoutBytes: bytes(result.stdout), stderrBytes: bytes(result.stderr), stateLost, ...(peakMemoryBytes !== undefined ? { peakMemoryBytes } : {}) });
+    const hit = new Set<LimitName>(limits);
+    if (status === 'timeout' || status === 'memory') hit.add(status);
+    for (const limit of hit) this.emit({ type: 'limit-hit', runSeq, limit });
   }
 
   /** Fetches what `requests` need (host side: the frame cannot) and installs it in `session`. */
@@ -323,15 +352,26 @@ class SandboxImpl implements Sandbox {
     });
   }
 
+  /**
+   * JavaScript: a fresh runtime in the same worker (a QuickJS guest never reaches the worker, so
+   * nothing of it survives). Python: a fresh interpreter in a fresh frame and worker, since a
+   * Python guest owns its worker's whole JavaScript scope and could leave anything behind.
+   */
   reset(): Promise<void> {
     if (this.disposed) return Promise.reject(new DisposedError());
     return this.enqueue(async () => {
       const session = await this.ensureSession();
-      try {
-        await session.reset();
-      } catch (error) {
-        if (!(error instanceof SessionEndedError)) throw error;
-        await this.ensureSession();
+      if (this.language === 'python') {
+        this.session = undefined;
+        session.kill();
+        await this.startSession();
+      } else {
+        try {
+          await session.reset();
+        } catch (error) {
+          if (!(error instanceof SessionEndedError)) throw error;
+          await this.ensureSession();
+        }
       }
       // Fresh globals were asked for; nothing is "lost" from the caller's point of view.
       this.stateLostSinceLastRun = false;

@@ -15,8 +15,12 @@ interface Base {
 /** Why a sandbox's engine was replaced. */
 export type RestartReason = 'timeout' | 'aborted' | 'crashed';
 
-/** Which limit a run hit. */
-export type LimitName = 'timeout' | 'memory' | 'output' | 'value';
+/**
+ * Which limit a run hit: its time, memory, output or value caps; `messages` when the worker sent
+ * more messages than any honest engine does (it is stopped); `host-calls` when the guest asked for
+ * more tool calls or network requests than a run may make (the rest were refused).
+ */
+export type LimitName = 'timeout' | 'memory' | 'output' | 'value' | 'messages' | 'host-calls';
 
 /** Every event a sandbox reports through `onEvent`. */
 export type SandboxEvent =
@@ -45,8 +49,11 @@ export type SandboxEvent =
   | (Base & { type: 'network'; runSeq: number; url: string; method: string; allowed: boolean; status?: number; error?: string })
   /** The guest called a host tool. `error` is the message when it failed or was refused. */
   | (Base & { type: 'tool-call'; runSeq: number; name: string; durationMs: number; ok: boolean; error?: string })
-  /** A message that failed validation at a boundary was dropped (nothing acted on it). */
-  | (Base & { type: 'message-dropped'; channel: 'rpc' | 'control'; reason: string });
+  /**
+   * Messages that failed validation at a boundary were dropped (nothing acted on them): `count` of
+   * them since the last such event, `reason` for the first. Reported at most a few times a second.
+   */
+  | (Base & { type: 'message-dropped'; channel: 'worker' | 'frame'; count: number; reason: string });
 
 /** An event before it is stamped with its time (what the library's parts report). */
 export type SandboxEventInput = SandboxEvent extends infer E ? (E extends unknown ? Omit<E, 'time'> : never) : never;

@@ -1,19 +1,24 @@
 /**
- * The wire protocol between the host page, the sandboxed frame and the worker. Every message is
- * plain data with a string `type` tag, and every receiver checks it with a guard below before
- * acting: the far side of each boundary may be hostile, so anything else is dropped.
+ * The wire protocol between the host page and the sandboxed frame. The frame is the boundary that
+ * guest code cannot reach: it owns the worker (see `worker-protocol.ts`), relays its traffic, and
+ * validates and caps everything the worker says before any of it reaches the host. The host still
+ * checks every message from the frame with the guards below.
  *
- *   host ──FrameInit (postMessage to the iframe, once)──▶ frame
- *   frame ──WorkerInit (postMessage to the worker, once)──▶ worker
- *   host ◀──control port──▶ frame      interrupts in, worker failures out
- *   host ◀──rpc port──▶ worker         Comlink calls to WorkerApi, plus Output messages out
+ *   host ──FrameInit (postMessage to the iframe, once, ports transferred)──▶ frame
+ *   host ──rpc port: Comlink calls to FrameApi (the frame exposes it; the host exposes nothing)──▶ frame
+ *   host ◀──events port: FrameEvent (output, host calls, the worker's end)── frame
+ *   frame ◀──postMessage──▶ worker   (worker-protocol.ts; the worker never holds a host port)
  */
-import type { Language, RunError, RunOutput, RunStatus } from './types.js';
+import type { Language, RunError, RunOutput } from './types.js';
+import type { LimitName } from './events.js';
 
 /** Tags the first message so a stray postMessage from elsewhere on the page is never mistaken for it. */
-export const PROTOCOL = 'ai-sandbox/1';
+export const PROTOCOL = 'ai-sandbox/2';
 
-/** Host → frame, once, with the ports transferred. The frame cannot fetch anything itself. */
+/** An engine's runtime files by name, e.g. `quickjs.wasm`. */
+export type EngineFiles = Record<string, ArrayBuffer>;
+
+/** Host → frame, once, with the ports and files transferred. The frame cannot fetch anything itself. */
 export interface FrameInit {
   protocol: typeof PROTOCOL;
   type: 'init';
@@ -21,56 +26,24 @@ export interface FrameInit {
   workerSource: string;
   /** The engine's files (wasm, standard library…) by name, transferred on to the worker. */
   files: EngineFiles;
-  /** host ↔ frame: {@link ControlToFrame} in, {@link ControlToHost} out. */
-  control: MessagePort;
-  /** host ↔ worker: Comlink for {@link WorkerApi}, plus {@link OutputMessage} out. */
+  /** Comlink calls to {@link FrameApi}; nothing else travels on it. */
   rpc: MessagePort;
+  /** {@link FrameEvent}s from the frame. */
+  events: MessagePort;
 }
-
-/** An engine's runtime files by name, e.g. `quickjs.wasm`. */
-export type EngineFiles = Record<string, ArrayBuffer>;
-
-/** Frame → worker, once. */
-export interface WorkerInit {
-  type: 'init';
-  files: EngineFiles;
-  rpc: MessagePort;
-  /**
-   * Present when the frame is cross-origin isolated. Int32 slot 0 holds the number of the run to
-   * stop; slot 1 is Pyodide's interrupt buffer (2 = SIGINT). The frame writes both on interrupt.
-   */
-  interrupt?: SharedArrayBuffer;
-}
-
-/** Host → frame on the control port: stop the given run now (writes the shared interrupt slot). */
-export interface InterruptMessage {
-  type: 'interrupt';
-  runSeq: number;
-}
-export type ControlToFrame = InterruptMessage;
-
-/** Frame → host on the control port: the worker raised an error event or failed to start. */
-export interface WorkerErrorMessage {
-  type: 'worker-error';
-  message: string;
-}
-/** Frame → host on the control port, once: whether the worker can be interrupted through shared memory. */
-export interface FrameReadyMessage {
-  type: 'frame-ready';
-  sharedInterrupt: boolean;
-}
-export type ControlToHost = WorkerErrorMessage | FrameReadyMessage;
 
 /** Which stream an output chunk belongs to. */
 export type StreamName = 'stdout' | 'stderr';
 
+/** What a host call asks for: a tool call, or a network request the host performs. */
+export type HostCallKind = 'tool' | 'fetch';
+
 /**
- * Worker → host on the rpc port: the guest asks the host for something it may grant: a tool call
- * (`name`, JSON arguments) or a network request (`args` is a {@link FetchRequest} as JSON). Only
- * plain data crosses, and the host parses and checks it itself.
+ * The guest asks the host for something it may grant: a tool call (`name`, JSON arguments) or a
+ * network request (`args` is a {@link FetchRequest} as JSON). The frame has checked that the run is
+ * going on, the per-run count and the size of `args`; the host parses and checks the rest.
  */
-export interface HostCallMessage {
-  type: 'host-call';
+export interface HostCall {
   callId: number;
   runSeq: number;
   kind: HostCallKind;
@@ -78,8 +51,8 @@ export interface HostCallMessage {
   args: string;
 }
 
-/** What a host call asks for. */
-export type HostCallKind = 'tool' | 'fetch';
+/** The host's answer to a {@link HostCall}: JSON text, or the error message the guest sees. */
+export type HostReply = { callId: number; ok: true; value: string } | { callId: number; ok: false; error: string };
 
 /** A network request as the guest makes it; the body is base64. */
 export interface FetchRequest {
@@ -98,20 +71,31 @@ export interface FetchResponse {
   body: string;
 }
 
-/** Host → worker on the rpc port: a host call's answer (JSON text) or its error message. */
-export type HostReplyMessage =
-  | { type: 'host-reply'; callId: number; ok: true; value: string }
-  | { type: 'host-reply'; callId: number; ok: false; error: string };
+/** Frame → host on the events port. */
+export type FrameEvent =
+  /** Once, after the worker was started: whether runs can be interrupted through shared memory. */
+  | { type: 'frame-ready'; sharedInterrupt: boolean }
+  /** Output of the run in progress, already counted against its cap. Chunks arrive in order. */
+  | { type: 'output'; runSeq: number; stream: StreamName; text: string }
+  | ({ type: 'host-call' } & HostCall)
+  /** The worker is gone: it crashed, or the frame stopped it for breaking the protocol or its limits. */
+  | { type: 'worker-ended'; message: string; limit?: LimitName }
+  /** Messages from the worker that failed validation and were dropped, summarized (at most a few per second). */
+  | { type: 'dropped'; count: number; reason: string };
 
-/** Worker → host on the rpc port, while a run goes on. Chunks of one run arrive in order. */
-export interface OutputMessage {
-  type: 'output';
-  runSeq: number;
-  stream: StreamName;
-  text: string;
+/** The limits a session's frame enforces on its worker, besides each run's own. */
+export interface SessionLimits {
+  /** Host calls (tools and network requests) per run. */
+  maxHostCalls: number;
+  /** Bytes of one tool call's JSON arguments. */
+  maxToolArgumentBytes: number;
+  /** Bytes of one network request as JSON (URL, headers, base64 body). */
+  maxRequestBytes: number;
+  /** Bytes of a file `fs.readFile` may hand back. */
+  maxFileBytes: number;
 }
 
-/** What the host asks the worker to start. */
+/** What the host asks the frame (and the frame the worker) to start. */
 export interface EngineConfig {
   language: Language;
   memoryLimitBytes: number;
@@ -126,6 +110,8 @@ export interface EngineConfig {
    * ever runs in it). A snapshot to start from comes as the file {@link SNAPSHOT_FILE}.
    */
   snapshot?: 'make';
+  /** Enforced by the frame; the worker never sees them. */
+  limits: SessionLimits;
 }
 
 /** The name under which a Pyodide memory snapshot is handed to the worker, among its files. */
@@ -145,9 +131,9 @@ export interface InstallRequest {
   requests: string[];
 }
 
-/** One run, as the host sends it to the worker. */
+/** One run, as the host sends it. */
 export interface RunRequest {
-  /** Increases with every run of a sandbox; ties output and interrupts to the run. */
+  /** Increases with every run of a sandbox; ties output, host calls and interrupts to the run. */
   runSeq: number;
   code: string;
   /** Text that Python's input() reads line by line; EOFError when it runs out. */
@@ -157,40 +143,36 @@ export interface RunRequest {
   maxValueBytes: number;
 }
 
-/** One run's outcome, as the worker reports it. The host adds `stateLost` and `durationMs`. */
-export interface WorkerRunResult {
+/**
+ * What the engine says happened. It never decides the run's status: the host does (a guest can
+ * raise KeyboardInterrupt itself, and only the host knows whether its clock or its caller stopped
+ * the run).
+ * - `returned`: the code finished; `valueJson` is the value's plain form as JSON, `text` its display,
+ *   `truncated` when the engine left out or cut either to fit the cap.
+ * - `threw`: the guest raised `error`; `memory` when the engine ran out of memory doing so.
+ * - `interrupted`: the engine stopped the code at an interrupt (deadline, cancel or shared memory).
+ * - `failed`: the engine itself broke and cannot run again; the session must be replaced.
+ */
+export type EngineOutcome =
+  | { kind: 'returned'; valueJson?: string; text?: string; truncated?: boolean }
+  | { kind: 'threw'; error: RunError; memory?: boolean }
+  | { kind: 'interrupted'; error: RunError }
+  | { kind: 'failed'; error: RunError };
+
+/** One run as the frame reports it to the host: the engine's account, checked and capped. */
+export interface RunReport {
   runSeq: number;
-  status: RunStatus;
-  value?: unknown;
-  text?: string;
+  outcome: EngineOutcome;
+  /** Everything the frame passed on as output for this run (also streamed as `output` events). */
   stdout: string;
   stderr: string;
   outputs: RunOutput[];
-  error?: RunError;
-  truncated?: boolean;
-  /** The worker dropped all guest state to recover (e.g. after running out of memory). */
+  /** Limits the run hit; anything cut or left out because of them is gone. */
+  limitsHit: LimitName[];
+  /** The worker dropped all guest state to recover (e.g. QuickJS after running out of memory). */
   stateLost?: boolean;
-  /** The engine cannot run again; the host must replace the frame. */
-  engineDead?: boolean;
-  /** The engine's wasm memory after the run: its high-water mark, since wasm memory never shrinks. */
+  /** The engine's wasm memory after the run, a high-water mark (as the worker reports it). */
   memoryBytes?: number;
-}
-
-/** The only API the worker exposes over Comlink. Nothing on the host side is ever exposed. */
-export interface WorkerApi {
-  /** Loads the engine; resolves when it can run code. */
-  start(config: EngineConfig): Promise<StartReport>;
-  /** Python, started with `snapshot: 'make'`: the snapshot's bytes (transferred). */
-  takeSnapshot(): Promise<Uint8Array>;
-  run(request: RunRequest): Promise<WorkerRunResult>;
-  /** Asks the run to stop at its next chance (effective while it waits on timers or promises). */
-  cancel(runSeq: number): void;
-  /** Fresh globals, same engine. */
-  reset(): Promise<void>;
-  /** One file operation in the guest's file system. */
-  fs(request: FsRequest): Promise<FsResult>;
-  /** Installs packages from wheels the host fetched; an error message, or null on success. */
-  installPackages(request: InstallRequest): Promise<string | null>;
 }
 
 /** A file operation, as the host sends it. `data` only for `writeFile`. */
@@ -199,26 +181,39 @@ export type FsRequest =
   | { op: 'readFile' | 'readdir' | 'remove'; path: string };
 
 /** A file operation's outcome: data for reads, or the POSIX error name and a message. */
-export type FsResult =
-  | { ok: true; data?: Uint8Array | string[] }
-  | { ok: false; errno: string; message: string };
+export type FsResult = { ok: true; data?: Uint8Array | string[] } | { ok: false; errno: string; message: string };
 
-/** Checks a file operation's outcome from the worker. */
-export function isFsResult(v: unknown): v is FsResult {
-  if (!isRecord(v)) return false;
-  if (v.ok === true) {
-    return v.data === undefined || v.data instanceof Uint8Array || (Array.isArray(v.data) && v.data.every((n) => typeof n === 'string'));
-  }
-  return v.ok === false && typeof v.errno === 'string' && typeof v.message === 'string';
+/** The only API the frame exposes over Comlink. Nothing on the host side is ever exposed. */
+export interface FrameApi {
+  /** Loads the engine in the worker; resolves when it can run code. */
+  start(config: EngineConfig): Promise<StartReport>;
+  /** Python, started with `snapshot: 'make'`: the snapshot's bytes (transferred). */
+  takeSnapshot(): Promise<Uint8Array>;
+  run(request: RunRequest): Promise<RunReport>;
+  /** Asks the run to stop at its next chance (effective while it waits on timers or promises). */
+  cancel(runSeq: number): void;
+  /** Stops the run through shared memory, even while the worker is busy (isolated frames only). */
+  interrupt(runSeq: number): void;
+  /** The host's answer to a host call. */
+  answer(reply: HostReply): void;
+  /** JavaScript: fresh globals in a fresh runtime, same worker. */
+  reset(): Promise<void>;
+  /** One file operation in the guest's file system. */
+  fs(request: FsRequest): Promise<FsResult>;
+  /** Installs packages from wheels the host fetched; an error message, or null on success. */
+  installPackages(request: InstallRequest): Promise<string | null>;
 }
 
 // ---- guards -------------------------------------------------------------------------------
 
 type Rec = Record<string, unknown>;
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null;
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** True for objects (not null). */
+export const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null;
+/** True for non-negative safe integers. */
+export const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-function isEngineFiles(v: unknown): v is EngineFiles {
+/** Checks a map of engine files: names to ArrayBuffers. */
+export function isEngineFiles(v: unknown): v is EngineFiles {
   return isRecord(v) && Object.values(v).every((file) => file instanceof ArrayBuffer);
 }
 
@@ -230,69 +225,46 @@ export function isFrameInit(v: unknown): v is FrameInit {
     v.type === 'init' &&
     typeof v.workerSource === 'string' &&
     isEngineFiles(v.files) &&
-    v.control instanceof MessagePort &&
-    v.rpc instanceof MessagePort
-  );
-}
-
-/** Checks the worker's one init message. */
-export function isWorkerInit(v: unknown): v is WorkerInit {
-  return (
-    isRecord(v) &&
-    v.type === 'init' &&
-    isEngineFiles(v.files) &&
     v.rpc instanceof MessagePort &&
-    (v.interrupt === undefined || v.interrupt instanceof SharedArrayBuffer)
+    v.events instanceof MessagePort
   );
 }
 
-/** Checks a message the frame receives on its control port. */
-export function isControlToFrame(v: unknown): v is ControlToFrame {
-  return isRecord(v) && v.type === 'interrupt' && isCount(v.runSeq);
+const LIMIT_NAMES: ReadonlySet<string> = new Set<LimitName>(['timeout', 'memory', 'output', 'value', 'messages', 'host-calls']);
+const isStream = (v: unknown): v is StreamName => v === 'stdout' || v === 'stderr';
+
+/** Checks a host call: the frame sends it, the host reads it. */
+export function isHostCall(v: unknown): v is HostCall {
+  return isRecord(v) && isCount(v.callId) && isCount(v.runSeq) && (v.kind === 'tool' || v.kind === 'fetch') && typeof v.name === 'string' && typeof v.args === 'string';
 }
 
-/** Checks a message the host receives on its control port. */
-export function isControlToHost(v: unknown): v is ControlToHost {
+/** Checks a message the host receives on the events port. */
+export function isFrameEvent(v: unknown): v is FrameEvent {
   if (!isRecord(v)) return false;
-  if (v.type === 'worker-error') return typeof v.message === 'string';
-  if (v.type === 'frame-ready') return typeof v.sharedInterrupt === 'boolean';
-  return false;
+  switch (v.type) {
+    case 'frame-ready':
+      return typeof v.sharedInterrupt === 'boolean';
+    case 'output':
+      return isCount(v.runSeq) && isStream(v.stream) && typeof v.text === 'string';
+    case 'host-call':
+      return isHostCall(v);
+    case 'worker-ended':
+      return typeof v.message === 'string' && (v.limit === undefined || LIMIT_NAMES.has(v.limit as string));
+    case 'dropped':
+      return isCount(v.count) && typeof v.reason === 'string';
+    default:
+      return false;
+  }
 }
 
-/** Checks a tool call the host receives on the rpc port. */
-export function isHostCallMessage(v: unknown): v is HostCallMessage {
-  return (
-    isRecord(v) &&
-    v.type === 'host-call' &&
-    isCount(v.callId) &&
-    isCount(v.runSeq) &&
-    (v.kind === 'tool' || v.kind === 'fetch') &&
-    typeof v.name === 'string' &&
-    typeof v.args === 'string'
-  );
-}
-
-/** Checks a tool reply the worker receives on the rpc port. */
-export function isHostReplyMessage(v: unknown): v is HostReplyMessage {
-  if (!isRecord(v) || v.type !== 'host-reply' || !isCount(v.callId)) return false;
+/** Checks a host reply: the host sends it, the frame reads it. */
+export function isHostReply(v: unknown): v is HostReply {
+  if (!isRecord(v) || !isCount(v.callId)) return false;
   return v.ok === true ? typeof v.value === 'string' : v.ok === false && typeof v.error === 'string';
 }
 
-/** Checks an output chunk the host receives on the rpc port. */
-export function isOutputMessage(v: unknown): v is OutputMessage {
-  return (
-    isRecord(v) &&
-    v.type === 'output' &&
-    isCount(v.runSeq) &&
-    (v.stream === 'stdout' || v.stream === 'stderr') &&
-    typeof v.text === 'string'
-  );
-}
-
-const STATUSES: ReadonlySet<string> = new Set<RunStatus>(['ok', 'error', 'timeout', 'memory', 'crashed', 'aborted']);
-
-function readRunError(v: unknown): RunError | undefined | null {
-  if (v === undefined) return undefined;
+/** Copies a RunError field by field, or null when malformed. */
+export function readRunError(v: unknown): RunError | null {
   if (!isRecord(v) || typeof v.name !== 'string' || typeof v.message !== 'string') return null;
   if (v.stack !== undefined && typeof v.stack !== 'string') return null;
   if (v.line !== undefined && !isCount(v.line)) return null;
@@ -302,7 +274,31 @@ function readRunError(v: unknown): RunError | undefined | null {
   return error;
 }
 
-function readOutputs(v: unknown): RunOutput[] | null {
+/** Copies an engine outcome field by field, or null when malformed. */
+export function readOutcome(v: unknown): EngineOutcome | null {
+  if (!isRecord(v)) return null;
+  if (v.kind === 'returned') {
+    if (v.valueJson !== undefined && typeof v.valueJson !== 'string') return null;
+    if (v.text !== undefined && typeof v.text !== 'string') return null;
+    if (v.truncated !== undefined && typeof v.truncated !== 'boolean') return null;
+    const out: EngineOutcome = { kind: 'returned' };
+    if (v.valueJson !== undefined) out.valueJson = v.valueJson;
+    if (v.text !== undefined) out.text = v.text;
+    if (v.truncated) out.truncated = true;
+    return out;
+  }
+  if (v.kind !== 'threw' && v.kind !== 'interrupted' && v.kind !== 'failed') return null;
+  const error = readRunError(v.error);
+  if (!error) return null;
+  if (v.kind === 'threw') {
+    if (v.memory !== undefined && typeof v.memory !== 'boolean') return null;
+    return v.memory ? { kind: 'threw', error, memory: true } : { kind: 'threw', error };
+  }
+  return { kind: v.kind, error };
+}
+
+/** Copies rich outputs, or null when malformed. */
+export function readOutputs(v: unknown): RunOutput[] | null {
   if (!Array.isArray(v)) return null;
   const out: RunOutput[] = [];
   for (const item of v) {
@@ -313,29 +309,30 @@ function readOutputs(v: unknown): RunOutput[] | null {
 }
 
 /**
- * Validates a run result from the worker and copies it field by field into a fresh object, so no
+ * Validates a run report from the frame and copies it field by field into a fresh object, so no
  * unexpected key (`__proto__` included) or type reaches the caller. Returns null if malformed.
  */
-export function readWorkerRunResult(v: unknown): WorkerRunResult | null {
+export function readRunReport(v: unknown): RunReport | null {
   if (!isRecord(v)) return null;
-  const { runSeq, status, stdout, stderr, text, truncated, stateLost, engineDead, memoryBytes } = v;
-  if (!isCount(runSeq) || typeof status !== 'string' || !STATUSES.has(status)) return null;
-  if (typeof stdout !== 'string' || typeof stderr !== 'string') return null;
-  if (text !== undefined && typeof text !== 'string') return null;
-  if (truncated !== undefined && typeof truncated !== 'boolean') return null;
+  const { runSeq, stdout, stderr, stateLost, memoryBytes, limitsHit } = v;
+  if (!isCount(runSeq) || typeof stdout !== 'string' || typeof stderr !== 'string') return null;
   if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
-  if (engineDead !== undefined && typeof engineDead !== 'boolean') return null;
   if (memoryBytes !== undefined && !isCount(memoryBytes)) return null;
-  const error = readRunError(v.error);
+  if (!Array.isArray(limitsHit) || !limitsHit.every((l) => LIMIT_NAMES.has(l as string))) return null;
+  const outcome = readOutcome(v.outcome);
   const outputs = readOutputs(v.outputs);
-  if (error === null || outputs === null) return null;
-  const out: WorkerRunResult = { runSeq, status: status as RunStatus, stdout, stderr, outputs };
-  if ('value' in v && v.value !== undefined) out.value = v.value;
-  if (text !== undefined) out.text = text;
-  if (error) out.error = error;
-  if (truncated) out.truncated = true;
+  if (!outcome || !outputs) return null;
+  const out: RunReport = { runSeq, outcome, stdout, stderr, outputs, limitsHit: [...new Set(limitsHit as LimitName[])] };
   if (stateLost) out.stateLost = true;
-  if (engineDead) out.engineDead = true;
   if (memoryBytes !== undefined) out.memoryBytes = memoryBytes;
   return out;
+}
+
+/** Checks a file operation's outcome. */
+export function isFsResult(v: unknown): v is FsResult {
+  if (!isRecord(v)) return false;
+  if (v.ok === true) {
+    return v.data === undefined || v.data instanceof Uint8Array || (Array.isArray(v.data) && v.data.every((n) => typeof n === 'string'));
+  }
+  return v.ok === false && typeof v.errno === 'string' && typeof v.message === 'string';
 }

@@ -38,8 +38,14 @@ export interface SandboxOptions {
   assetsUrl?: string | URL;
   /** Cap of stdout and of stderr for one run, each in UTF-8 bytes. Default 1 MiB. */
   maxOutputBytes?: number;
-  /** Cap of the returned value's plain form (as JSON) and of its text, in bytes. Default 1 MiB. */
+  /** Cap of the returned value's plain form (as JSON), of its text and of rich outputs, in UTF-8 bytes. Default 1 MiB. */
   maxValueBytes?: number;
+  /** Tool calls and network requests one run may make; the ones past it fail in the guest. Default 1000. */
+  maxToolCalls?: number;
+  /** Cap of one tool call's arguments, as JSON, in UTF-8 bytes; a larger call fails in the guest. Default 1 MiB. */
+  maxToolArgumentBytes?: number;
+  /** Largest file `sandbox.fs.readFile` hands back (`SandboxFileError` with `EFBIG` past it). Default 64 MiB. */
+  maxFileBytes?: number;
   /**
    * Python: packages to install before the sandbox is ready (and again after any restart): names
    * from Pyodide's distribution (`numpy`, `pandas`…, dependencies included; needs
@@ -76,7 +82,7 @@ export interface SandboxOptions {
    * (`'https://api.example.com'`) or subdomain patterns (`'*.example.com'`). No cookies or auth are
    * attached, redirects are not followed, and requests, time and response size are capped.
    */
-  network?: 'none' | { allow: string[]; timeoutMs?: number; maxResponseBytes?: number; maxRequests?: number };
+  network?: 'none' | { allow: string[]; timeoutMs?: number; maxResponseBytes?: number; maxRequestBytes?: number; maxRequests?: number };
 }
 
 /** A host function the guest can call: see {@link SandboxOptions.tools}. */
@@ -182,7 +188,12 @@ export interface Sandbox {
    * started again (`SandboxStartError`).
    */
   run(code: string, options?: RunOptions): Promise<RunResult>;
-  /** Drops every global the guest defined; the engine stays loaded. Waits for queued runs. */
+  /**
+   * Leaves nothing of earlier runs: JavaScript gets a fresh runtime (globals, changed built-ins,
+   * timers gone); Python a fresh interpreter in a fresh worker, with its packages installed again
+   * (globals, modules, files and anything the guest did to the worker gone; this takes a Python
+   * start, shorter with `snapshot`). Waits for queued runs.
+   */
   reset(): Promise<void>;
   /**
    * Python: installs packages (see `SandboxOptions.packages`); they are installed again after any
@@ -213,9 +224,9 @@ export interface SandboxPoolOptions extends SandboxOptions {
   /** An idle sandbox unused for this long is disposed (and started again on demand). Default: never. */
   idleTimeoutMs?: number;
   /**
-   * Reset a released sandbox (`reset()`: fresh globals) before it is handed out again. Default
-   * true. Imported modules, Python files and installed packages stay; use `maxRunsPerSandbox: 1`
-   * when consecutive users must share nothing.
+   * Reset a released sandbox before it is handed out again. Default true. A reset leaves nothing
+   * of the last user (for Python it starts a fresh interpreter; see `Sandbox.reset`); turn it off
+   * only when every user of the pool may see what the previous one left.
    */
   resetOnRelease?: boolean;
 }
@@ -239,14 +250,17 @@ export interface SandboxPool {
   readonly language: Language;
   /** The pool's current contents. */
   readonly stats: SandboxPoolStats;
-  /** Resolves once `size` sandboxes are idle; rejects if starting one fails. */
+  /** Resolves once `size` sandboxes are idle; rejects if starting one fails, or with `DisposedError` if the pool is disposed first. */
   warm(): Promise<void>;
   /**
    * Hands out a sandbox for the caller's sole use until {@link SandboxPool.release}: an idle one at
    * once, else a new one, else (at `maxSize`) the next one released. `signal` gives up waiting.
    */
   acquire(options?: { signal?: AbortSignal }): Promise<Sandbox>;
-  /** Gives an acquired sandbox back; resolves once it is reset or replaced. Do not use it after. */
+  /**
+   * Gives an acquired sandbox back; resolves once it is reset or replaced. Do not use it after.
+   * After `dispose()` it does nothing (the pool disposed every sandbox already).
+   */
   release(sandbox: Sandbox): Promise<void>;
   /** Acquires a sandbox, runs `code` on fresh globals, and releases it. */
   run(code: string, options?: RunOptions): Promise<RunResult>;

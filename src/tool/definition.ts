@@ -31,6 +31,11 @@ export interface DefinitionOptions {
   name?: string;
   /** Replaces the default description. */
   description?: string;
+  /**
+   * What the sandboxes grant, so the description tells the model the truth: the origins their
+   * `network.allow` lists (default none: "no network access"), and the names of their `tools`.
+   */
+  grants?: { network?: string[]; tools?: string[] };
 }
 
 const ALL_LANGUAGES: Language[] = ['python', 'javascript'];
@@ -49,9 +54,19 @@ function checkLanguages(languages: Language[]): Language[] {
   return [...new Set(languages)];
 }
 
+/** What the description says the sandbox may reach, from what it grants. */
+function grantsNote(grants: DefinitionOptions['grants'] = {}): string {
+  const network = grants.network?.length
+    ? `Network: \`fetch\` (in Python also \`pyodide.http.pyfetch\`) reaches only ${grants.network.join(', ')}; every other request is refused.`
+    : 'There is no network access.';
+  const tools = grants.tools?.length ? ` Host functions, called as \`await tools.<name>(args)\` with JSON-like arguments: ${grants.tools.join(', ')}.` : '';
+  return `${network}${tools} There is no access to the user's page.`;
+}
+
 /**
- * The definition of a `run_code` tool. The description tells the model what the sandbox is: no
- * network, limited time and memory, and state kept between calls of one conversation.
+ * The definition of a `run_code` tool. The description tells the model what the sandbox is: what it
+ * may reach (nothing, unless `grants` says otherwise), limited time and memory, and state kept
+ * between calls of one conversation.
  */
 export function runCodeToolDefinition(options: DefinitionOptions = {}): ToolDefinition {
   const languages = checkLanguages(options.languages ?? ALL_LANGUAGES);
@@ -60,7 +75,8 @@ export function runCodeToolDefinition(options: DefinitionOptions = {}): ToolDefi
     [
       'Run code in a sandbox in the user\'s browser and get back its output, the value of its last expression and any error.',
       ...languages.map((l) => LANGUAGE_NOTES[l]),
-      'There is no network access and no access to the user\'s page. Runs have a time and a memory limit. Variables persist between calls in the same language until the sandbox restarts (the result says so).',
+      grantsNote(options.grants),
+      'Runs have a time and a memory limit. Variables persist between calls in the same language until the sandbox restarts (the result says so).',
     ].join(' ');
   return {
     name: options.name ?? 'run_code',

@@ -24,6 +24,8 @@ export interface RunCodeToolOptions {
   name?: string;
   /** Replaces the default description. */
   description?: string;
+  /** What the sandboxes grant (allowed origins, tool names), for the description; see `runCodeToolDefinition`. */
+  grants?: { network?: string[]; tools?: string[] };
 }
 
 /** What one call produced: the text for the model, and the details for the app's own display. */
@@ -59,7 +61,7 @@ export interface RunCodeTool {
  */
 export function createRunCodeTool(options: RunCodeToolOptions): RunCodeTool {
   const languages = (Object.keys(options.sandboxes ?? {}) as Language[]).filter((l) => options.sandboxes[l] !== undefined);
-  const definition = runCodeToolDefinition({ languages, name: options.name, description: options.description });
+  const definition = runCodeToolDefinition({ languages, name: options.name, description: options.description, grants: options.grants });
   const runners = new Map<Language, Promise<CodeRunner>>();
   const runnerFor = (language: Language): Promise<CodeRunner> => {
     let runner = runners.get(language);

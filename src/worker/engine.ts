@@ -1,8 +1,11 @@
 /**
  * The seam between the worker's API and a language engine. One engine per worker; the worker API
- * serializes calls, so an engine never sees two runs at once.
+ * serializes calls, so an engine never sees two runs at once. Engines say what happened (returned,
+ * threw, interrupted, failed); the host decides what status that is.
  */
-import type { EngineConfig, EngineFiles, FsRequest, FsResult, HostCallKind, InstallRequest, RunRequest, WorkerInit, WorkerRunResult } from '../shared/protocol.js';
+import type { EngineFiles, FsRequest, FsResult, HostCallKind, InstallRequest, RunRequest } from '../shared/protocol.js';
+import type { WorkerConfig, WorkerRunReply } from '../shared/worker-protocol.js';
+import type { RunError } from '../shared/types.js';
 import type { OutputSink } from './output-sink.js';
 
 /** What an engine gets for one run besides the request. */
@@ -14,19 +17,41 @@ export interface RunContext {
   readonly whenCancelled: Promise<void>;
   /** Asks the host for a tool call or a network request (JSON in, JSON out). */
   callHost(kind: HostCallKind, name: string, args: string): Promise<string>;
-  /** How many of this run's tool calls await an answer. */
+  /** How many of this run's host calls await an answer. */
   hostCallsWaiting(): number;
-  /** Resolves at the next tool answer. */
+  /** Resolves at the next host answer. */
   nextHostReply(): Promise<void>;
 }
 
-/** What an engine reports of a run; the worker API adds the run number and the output. */
-export type EngineOutcome = Omit<WorkerRunResult, 'runSeq' | 'stdout' | 'stderr' | 'outputs'> & { outputs?: WorkerRunResult['outputs'] };
+/** What an engine reports of a run; the worker API adds the memory figure. */
+export type EngineRunResult = Omit<WorkerRunReply, 'memoryBytes' | 'outputs'> & { outputs?: WorkerRunReply['outputs'] };
+
+/**
+ * A guest failure inside the worker, carried as an exception between the engine's own functions
+ * (never across the boundary: engines turn it into an outcome).
+ */
+export class GuestError extends Error {
+  constructor(readonly error: RunError) {
+    super(error.message);
+    this.name = 'GuestError';
+  }
+}
+
+/** The guest was stopped at an interrupt (deadline, cancel, or shared memory). */
+export class GuestInterrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'GuestInterrupted';
+  }
+}
+
+/** The error every interrupted run reports; the host replaces it with a timeout or abort message. */
+export const INTERRUPTED: RunError = { name: 'InterruptError', message: 'the run was interrupted' };
 
 /** A loaded language engine. Owned by the worker; `dispose()` frees its memory. */
 export interface Engine {
-  run(request: RunRequest, context: RunContext): Promise<EngineOutcome>;
-  /** Fresh globals, same engine. */
+  run(request: RunRequest, context: RunContext): Promise<EngineRunResult>;
+  /** Fresh globals (JavaScript: a fresh runtime). Python sandboxes get a fresh worker instead. */
   reset(): Promise<void>;
   /** The guest's file system, for engines that have one. */
   fs?(request: FsRequest): FsResult;
@@ -44,8 +69,8 @@ export interface Engine {
 /** What every engine is started with. */
 export interface EngineInit {
   files: EngineFiles;
-  config: EngineConfig;
-  /** See {@link WorkerInit.interrupt}: shared memory the frame writes to stop a run. */
+  config: WorkerConfig;
+  /** See `WorkerInit.interrupt`: shared memory the frame writes to stop a run. */
   interrupt?: SharedArrayBuffer;
 }
 

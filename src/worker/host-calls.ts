@@ -1,9 +1,10 @@
 /**
- * Calls from the guest to the host (tools, granted network requests), over the rpc port beside
- * Comlink. Each call gets a number; the host answers with a `host-reply`. Calls belong to a run
- * and are rejected when it ends, so a late answer never reaches the next run.
+ * Calls from the guest to the host (tools, granted network requests), relayed by the frame. Each
+ * call gets a number; the host (or the frame, when it refuses) answers with a `host-reply`. Calls
+ * belong to a run and are rejected when it ends, so a late answer never reaches the next run.
  */
-import { isHostReplyMessage, type HostCallKind, type HostCallMessage } from '../shared/protocol.js';
+import type { HostCallKind, HostReply } from '../shared/protocol.js';
+import type { FromWorker } from '../shared/worker-protocol.js';
 
 interface Pending {
   runSeq: number;
@@ -17,7 +18,7 @@ export class HostCalls {
   private readonly pending = new Map<number, Pending>();
   private wake: (() => void) | undefined;
 
-  constructor(private readonly post: (message: HostCallMessage) => void) {}
+  constructor(private readonly post: (message: Extract<FromWorker, { type: 'host-call' }>) => void) {}
 
   /** Asks the host for `kind` (`name`, JSON arguments) for run `runSeq`; resolves with the JSON answer. */
   call(runSeq: number, kind: HostCallKind, name: string, args: string): Promise<string> {
@@ -28,16 +29,14 @@ export class HostCalls {
     });
   }
 
-  /** Handles a message from the host; returns false if it was not a host reply. */
-  receive(data: unknown): boolean {
-    if (!isHostReplyMessage(data)) return false;
-    const call = this.pending.get(data.callId);
-    if (!call) return true;
-    this.pending.delete(data.callId);
-    if (data.ok) call.resolve(data.value);
-    else call.reject(new Error(data.error));
+  /** Settles the call a reply answers (a reply to no pending call is ignored). */
+  receive(reply: HostReply): void {
+    const call = this.pending.get(reply.callId);
+    if (!call) return;
+    this.pending.delete(reply.callId);
+    if (reply.ok) call.resolve(reply.value);
+    else call.reject(new Error(reply.error));
     this.wake?.();
-    return true;
   }
 
   /** How many calls of run `runSeq` await an answer. */

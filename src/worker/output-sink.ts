@@ -1,10 +1,14 @@
 /**
- * Collects one run's stdout and stderr under their caps and streams them to the host in batches.
- * Batching keeps a guest that prints a million lines from flooding the host's main thread with
- * a million messages; the cap keeps the worker's memory bounded.
+ * Collects one run's stdout and stderr under their caps and streams them to the frame in batches.
+ * Batching keeps a guest that prints a million lines within the frame's message budget; the cap
+ * keeps the worker's memory bounded. (The frame counts and caps the output again: this is the
+ * honest worker's courtesy, not the limit.)
  */
-import type { OutputMessage, StreamName } from '../shared/protocol.js';
-import { cutUtf8, utf8Length } from '../guest/to-plain.js';
+import type { StreamName } from '../shared/protocol.js';
+import type { FromWorker } from '../shared/worker-protocol.js';
+import { cutUtf8, utf8Length } from '../shared/utf8.js';
+
+type OutputMessage = Extract<FromWorker, { type: 'output' }>;
 
 /** How long output may wait before it is sent, in ms: short enough to feel live. */
 const FLUSH_INTERVAL_MS = 25;
@@ -13,12 +17,12 @@ const FLUSH_BYTES = 64 * 1024;
 
 /** One run's output. Owned by the worker API for the length of the run. */
 export class OutputSink {
-  readonly text: Record<StreamName, string> = { stdout: '', stderr: '' };
   private readonly used: Record<StreamName, number> = { stdout: 0, stderr: 0 };
-  truncated = false;
   private pending: Array<[StreamName, string]> = [];
   private pendingBytes = 0;
   private lastFlush = 0;
+  /** True once something was cut at the cap. */
+  cut = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -37,17 +41,16 @@ export class OutputSink {
     const left = this.remaining(stream);
     if (text === '') return left;
     if (left === 0) {
-      this.truncated = true;
+      this.cut = true;
       return 0;
     }
     let bytes = utf8Length(text);
     if (bytes > left) {
       text = cutUtf8(text, left);
       bytes = utf8Length(text);
-      this.truncated = true;
+      this.cut = true;
     }
     this.used[stream] += bytes;
-    this.text[stream] += text;
     const last = this.pending[this.pending.length - 1];
     if (last && last[0] === stream) last[1] += text;
     else this.pending.push([stream, text]);

@@ -1,27 +1,57 @@
 /**
- * The part every worker bundle shares: wait for the frame's one init message, then serve the
- * worker API over Comlink on the port it brought, and nothing else. Worker bundles are classic
+ * The part every worker bundle shares: take the channel to the frame (before anything else can),
+ * wait for the frame's one init message, then answer the frame's calls. Worker bundles are classic
  * scripts (module workers do not start in an opaque-origin frame).
  */
-import * as Comlink from 'comlink';
-import { isWorkerInit } from '../shared/protocol.js';
+import { isToWorker, isWorkerInit, type FromWorker, type WorkerMethod } from '../shared/worker-protocol.js';
 import type { EngineFactory } from './engine.js';
+import { takeFrameChannel } from './frame-channel.js';
 import { HostCalls } from './host-calls.js';
-import { createWorkerApi } from './worker-api.js';
+import { createWorkerApi, type WorkerApi } from './worker-api.js';
 
-// The DOM and WebWorker type libraries cannot be combined; the worker only needs these two calls.
-const scope = self as unknown as Pick<Window, 'addEventListener' | 'removeEventListener'>;
+/** What a reply's value hands over without a copy. */
+function transferablesOf(value: unknown): Transferable[] {
+  if (value instanceof Uint8Array) return [value.buffer as ArrayBuffer];
+  const data = (value as { data?: unknown } | null)?.data;
+  return data instanceof Uint8Array ? [data.buffer as ArrayBuffer] : [];
+}
 
-/** Starts serving once the frame hands over the port and the engine's files. */
+/** Starts serving once the frame hands over the engine's files. */
 export function serveWorker(createEngine: EngineFactory): void {
-  const onInit = (event: MessageEvent) => {
-    if (!isWorkerInit(event.data)) return;
-    scope.removeEventListener('message', onInit);
-    const { files, rpc, interrupt } = event.data;
-    const tools = new HostCalls((message) => rpc.postMessage(message));
-    // Tool replies share the port with Comlink, which ignores message types it does not know.
-    rpc.addEventListener('message', (e) => tools.receive(e.data));
-    Comlink.expose(createWorkerApi(createEngine, files, interrupt, (message) => rpc.postMessage(message), tools), rpc);
-  };
-  scope.addEventListener('message', onInit);
+  const channel = takeFrameChannel();
+  const send = (message: FromWorker, transfer?: Transferable[]) => channel.post(message, transfer);
+  let api: WorkerApi | undefined;
+  let hostCalls: HostCalls | undefined;
+
+  channel.listen((data) => {
+    if (!api) {
+      if (!isWorkerInit(data)) return;
+      hostCalls = new HostCalls(send);
+      api = createWorkerApi(createEngine, data.files, data.interrupt, send, hostCalls);
+      return;
+    }
+    if (!isToWorker(data)) return;
+    switch (data.type) {
+      case 'call':
+        // Acknowledged at once: a worker that does not is stuck, and the frame stops it.
+        send({ type: 'ack', id: data.id });
+        void answer(api, data.id, data.method, data.arg);
+        return;
+      case 'cancel':
+        return api.cancel(data.runSeq);
+      case 'host-reply':
+        return hostCalls!.receive(data);
+      case 'ping':
+        return send({ type: 'pong', id: data.id });
+    }
+  });
+
+  async function answer(target: WorkerApi, id: number, method: WorkerMethod, arg: unknown): Promise<void> {
+    try {
+      const value = await (target[method] as (arg: unknown) => Promise<unknown>)(arg);
+      send({ type: 'reply', id, ok: true, value }, transferablesOf(value));
+    } catch (error) {
+      send({ type: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 }

@@ -1,9 +1,9 @@
 /**
- * The worker's side of the RPC: the only object exposed over Comlink. It owns the engine, keeps
- * runs one at a time, and turns anything an engine throws into a result rather than a dead call.
+ * The worker's methods, as the frame calls them. It owns the engine, keeps runs one at a time, and
+ * turns anything an engine throws during a run into a `failed` outcome rather than a dead call.
  */
-import type { EngineConfig, FsRequest, FsResult, InstallRequest, OutputMessage, RunRequest, StartReport, WorkerApi, WorkerRunResult } from '../shared/protocol.js';
-import * as Comlink from 'comlink';
+import type { FsRequest, FsResult, InstallRequest, RunRequest } from '../shared/protocol.js';
+import type { WorkerConfig, WorkerRunReply } from '../shared/worker-protocol.js';
 import type { EngineFiles } from '../shared/protocol.js';
 import type { Engine, EngineFactory, RunContext } from './engine.js';
 import { OutputSink } from './output-sink.js';
@@ -15,21 +15,28 @@ import type { HostCalls } from './host-calls.js';
  */
 const WARM_UP = { javascript: '[1, "a", { b: 2 }].length', python: '[1, "a", {"b": 2}]' } as const;
 
-interface Cancellable {
-  runSeq: number;
-  cancel(): void;
+/** What the worker can be asked, besides cancelling. */
+export interface WorkerApi {
+  start(config: WorkerConfig): Promise<{ fromSnapshot: boolean }>;
+  takeSnapshot(): Promise<Uint8Array>;
+  run(request: RunRequest): Promise<WorkerRunReply>;
+  reset(): Promise<undefined>;
+  fs(request: FsRequest): Promise<FsResult>;
+  installPackages(request: InstallRequest): Promise<string | null>;
+  /** Asks the run to stop at its next chance (effective while it waits on timers or promises). */
+  cancel(runSeq: number): void;
 }
 
-/** Creates the API the worker exposes; `post` sends output messages on the rpc port. */
+/** Creates the worker's API; `post` sends output and host calls to the frame. */
 export function createWorkerApi(
   createEngine: EngineFactory,
   files: EngineFiles,
   interrupt: SharedArrayBuffer | undefined,
-  post: (message: OutputMessage) => void,
-  tools: HostCalls,
+  post: OutputSink['post'],
+  hostCalls: HostCalls,
 ): WorkerApi {
   let engine: Engine | undefined;
-  let current: Cancellable | undefined;
+  let current: { runSeq: number; cancel(): void } | undefined;
   // A cancel can overtake its run (both are messages); remember it until that run starts.
   let cancelledBeforeStart = -1;
 
@@ -39,20 +46,20 @@ export function createWorkerApi(
   };
 
   const api: WorkerApi = {
-    async start(config: EngineConfig): Promise<StartReport> {
+    async start(config) {
       if (engine) throw new Error('the engine was already started');
       engine = await createEngine({ files, config, interrupt });
       if (config.snapshot !== 'make') await api.run({ runSeq: 0, code: WARM_UP[config.language], timeoutMs: 10_000, maxOutputBytes: 0, maxValueBytes: 4096 });
       return { fromSnapshot: engine.fromSnapshot === true };
     },
 
-    async takeSnapshot(): Promise<Uint8Array> {
+    async takeSnapshot() {
       const snapshot = requireEngine().takeSnapshot?.();
       if (!snapshot) throw new Error('this engine took no snapshot');
-      return Comlink.transfer(snapshot, [snapshot.buffer]);
+      return snapshot;
     },
 
-    async run(request: RunRequest): Promise<WorkerRunResult> {
+    async run(request) {
       const active = requireEngine();
       const output = new OutputSink(request.runSeq, request.maxOutputBytes, post);
       let cancelled = cancelledBeforeStart === request.runSeq;
@@ -72,47 +79,39 @@ export function createWorkerApi(
           return cancelled;
         },
         whenCancelled,
-        callHost: (kind, name, args) => tools.call(request.runSeq, kind, name, args),
-        hostCallsWaiting: () => tools.waiting(request.runSeq),
-        nextHostReply: () => tools.nextReply(),
+        callHost: (kind, name, args) => hostCalls.call(request.runSeq, kind, name, args),
+        hostCallsWaiting: () => hostCalls.waiting(request.runSeq),
+        nextHostReply: () => hostCalls.nextReply(),
       };
       try {
-        const outcome = await active.run(request, context);
+        const result = await active.run(request, context);
         output.flush();
-        const result: WorkerRunResult = {
-          runSeq: request.runSeq,
-          ...outcome,
-          stdout: output.text.stdout,
-          stderr: output.text.stderr,
-          outputs: outcome.outputs ?? [],
-          memoryBytes: active.memoryBytes(),
-        };
-        if (output.truncated) result.truncated = true;
-        return result;
+        const reply: WorkerRunReply = { ...result, outputs: result.outputs ?? [], memoryBytes: active.memoryBytes() };
+        if (output.cut) reply.outputCut = true;
+        return reply;
       } finally {
-        tools.endRun(request.runSeq);
+        hostCalls.endRun(request.runSeq);
         current = undefined;
       }
     },
 
-    cancel(runSeq: number): void {
+    cancel(runSeq) {
       if (current?.runSeq === runSeq) current.cancel();
       else if (!current || runSeq > current.runSeq) cancelledBeforeStart = runSeq;
     },
 
-    async reset(): Promise<void> {
+    async reset() {
       await requireEngine().reset();
+      return undefined;
     },
 
-    async fs(request: FsRequest): Promise<FsResult> {
+    async fs(request) {
       const active = requireEngine();
       if (!active.fs) return { ok: false, errno: 'ENOSYS', message: 'this engine has no file system' };
-      const result = active.fs(request);
-      // Hand read bytes over without a copy.
-      return result.ok && result.data instanceof Uint8Array ? Comlink.transfer(result, [result.data.buffer]) : result;
+      return active.fs(request);
     },
 
-    async installPackages(request: InstallRequest): Promise<string | null> {
+    async installPackages(request) {
       const active = requireEngine();
       if (!active.installPackages) return 'this engine has no packages';
       return active.installPackages(request);

@@ -1,4 +1,7 @@
-/** Audit events (`onEvent`): lifecycle, runs, limits, and messages dropped at the boundary. */
+/**
+ * Audit events (`onEvent`): lifecycle, runs and limits. Messages dropped at the boundary are
+ * reported too; frame-boundary.spec.ts tests them against a hostile worker.
+ */
 import type { SandboxEvent } from '../../src/index.js';
 import { expect, test } from './helpers.js';
 
@@ -45,27 +48,4 @@ test('a sandbox reports its lifecycle, runs and limits, each with a time and its
   expect(finished).toMatchObject({ stdoutBytes: 3, stderrBytes: 0, stateLost: false });
   expect((finished as { peakMemoryBytes?: number }).peakMemoryBytes).toBeGreaterThanOrEqual(16 * 1024 * 1024);
   for (const e of events) expect(Math.abs(e.time - Date.now())).toBeLessThan(120_000);
-});
-
-test('messages forged in a compromised worker scope are dropped and reported; results still arrive', async ({ host }) => {
-  await host.evaluate(async () => {
-    window.events = [];
-    window.sandboxes.a = await window.lib.createSandbox({ language: 'javascript', onEvent: (e) => window.events.push(e) });
-  });
-  await expect.poll(() => host.workers().length).toBe(1);
-  // Below the engine: patch the worker's own postMessage so every message is preceded by forgeries.
-  await host.workers()[0]!.evaluate(() => {
-    const original = MessagePort.prototype.postMessage;
-    MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, transfer?: Transferable[]) {
-      original.call(this, { type: 'output', runSeq: 'not a number', stream: 'stdout', text: 'forged' });
-      original.call(this, 'just a string');
-      return original.apply(this, [message, transfer ?? []] as never);
-    } as typeof original;
-  });
-  const r = await host.evaluate(() => window.sandboxes.a!.run('console.log("real"); 40 + 2'));
-  expect(r).toMatchObject({ status: 'ok', value: 42, stdout: 'real\n' });
-  const dropped = await host.evaluate(() => window.events.filter((e) => e.type === 'message-dropped'));
-  expect(dropped.length).toBeGreaterThanOrEqual(2);
-  expect(dropped.every((e) => e.type === 'message-dropped' && e.channel === 'rpc')).toBe(true);
-  expect(dropped.map((e) => (e as { reason: string }).reason)).toContain('a string');
 });

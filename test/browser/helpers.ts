@@ -17,10 +17,21 @@ declare global {
   }
 }
 
+/** Uncaught errors in each page's own scripts: every test that opened a host page fails on one. */
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** Fails when the page had an uncaught error (the library must never throw into the page). */
+export function expectNoPageErrors(page: Page): void {
+  expect(pageErrors.get(page) ?? [], 'uncaught errors in the host page').toEqual([]);
+}
+
 /** Opens the host page and loads the library onto `window.lib`. */
 export async function openHost(page: Page, path = HOST_PAGE, lib = LIB): Promise<void> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  if (!pageErrors.has(page)) {
+    const errors: string[] = [];
+    pageErrors.set(page, errors);
+    page.on('pageerror', (e) => errors.push(String(e)));
+  }
   await page.goto(path);
   await page.evaluate(async (libUrl) => {
     window.lib = await import(libUrl);
@@ -66,6 +77,7 @@ export function sharedHost(setup: (page: Page) => Promise<void>): () => Page {
     await setup(page);
   });
   base.afterAll(async () => {
+    if (page) expectNoPageErrors(page);
     await page?.close();
   });
   return () => {
@@ -74,7 +86,7 @@ export function sharedHost(setup: (page: Page) => Promise<void>): () => Page {
   };
 }
 
-/** A test with a fresh host page that has the library loaded. */
+/** A test with a fresh host page that has the library loaded; it fails on an uncaught page error. */
 export const test = base.extend<{ host: Page }>({
   host: async ({ page }, use) => {
     await openHost(page);
@@ -82,6 +94,7 @@ export const test = base.extend<{ host: Page }>({
     await page.evaluate(async () => {
       for (const sb of Object.values(window.sandboxes ?? {})) await sb.dispose();
     }).catch(() => {});
+    expectNoPageErrors(page);
   },
 });
 

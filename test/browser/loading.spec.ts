@@ -3,7 +3,7 @@
  * somewhere else (`assetsUrl`), and inside an app that Vite bundled.
  */
 import { fileURLToPath } from 'node:url';
-import { createIn, expect, openHost, runIn, test } from './helpers.js';
+import { createIn, expect, expectNoPageErrors, openHost, runIn, test } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -12,6 +12,7 @@ test('plain <script type=module> import from a deep path, no bundler', async ({ 
   await createIn(page, 'a');
   expect((await runIn(page, 'a', '"from a deep path"')).value).toBe('from a deep path');
   expect(page.frames().some((f) => f.url().endsWith('/deep/path/to/lib/frame.html'))).toBe(true);
+  expectNoPageErrors(page);
 });
 
 test('assetsUrl points the sandbox at assets elsewhere on the site', async ({ host }) => {

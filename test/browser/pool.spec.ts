@@ -84,11 +84,13 @@ test('a sandbox that lost its state, or ran its quota, is replaced', async ({ ho
 });
 
 test('idle sandboxes are disposed after idleTimeoutMs and started again on demand', async ({ host }) => {
-  await host.evaluate(async () => {
+  // Counted in the same task as warm() resolving: the idle clock starts then.
+  const whenWarm = await host.evaluate(async () => {
     window.pool = window.lib.createSandboxPool({ language: 'javascript', size: 1, idleTimeoutMs: 300 });
     await window.pool.warm();
+    return { iframes: document.querySelectorAll('iframe').length, idle: window.pool.stats.idle };
   });
-  expect((await counts(host)).iframes).toBe(1);
+  expect(whenWarm).toEqual({ iframes: 1, idle: 1 });
   await expect.poll(() => host.evaluate(() => window.pool.stats.idle)).toBe(0);
   expect((await counts(host)).iframes).toBe(0);
   expect(await host.evaluate(async () => (await window.pool.run('1 + 1')).value)).toBe(2);
@@ -113,6 +115,17 @@ test('at maxSize, acquire() waits for a release; a signal gives up; dispose reje
   });
   expect(outcome).toEqual({ waited: true, handedOver: true, gaveUp: 'TimeoutError', pending: 'DisposedError', after: 'DisposedError' });
   expect((await counts(host)).iframes).toBe(0);
+});
+
+test('dispose() rejects a pending warm() and makes release() a no-op', async ({ host }) => {
+  const outcome = await host.evaluate(async () => {
+    const pool = window.lib.createSandboxPool({ language: 'javascript', size: 1 });
+    const held = await pool.acquire();
+    const warming = pool.warm().then(() => 'resolved', (e: Error) => e.name);
+    await pool.dispose();
+    return { warm: await warming, release: await pool.release(held).then(() => 'ok', (e: Error) => e.name) };
+  });
+  expect(outcome).toEqual({ warm: 'DisposedError', release: 'ok' });
 });
 
 test('bad pool options throw at once, naming the option', async ({ host }) => {
@@ -140,15 +153,18 @@ test('a warm Python pool answers without loading Pyodide, on fresh globals', asy
     const events: string[] = [];
     const pool = window.lib.createSandboxPool({ language: 'python', size: 1, onEvent: (e) => events.push(e.type) });
     await pool.warm();
-    const startsBefore = events.filter((t) => t === 'sandbox-ready').length;
+    const starts = () => events.filter((t) => t === 'sandbox-ready').length;
+    const startsBefore = starts();
     const first = await pool.run('x = 6 * 7\nx');
+    const startsWithFirst = starts();
     const second = await pool.run('x');
-    const startsAfter = events.filter((t) => t === 'sandbox-ready').length;
+    const startsAfter = starts();
     await pool.dispose();
-    return { first: first.value, second: [second.status, second.error?.name], startsBefore, startsAfter };
+    return { first: first.value, second: [second.status, second.error?.name], startsBefore, startsWithFirst, startsAfter };
   });
   expect(outcome.first).toBe(42);
   expect(outcome.second).toEqual(['error', 'NameError']);
-  // Both runs used the engine started ahead of time.
-  expect(outcome).toMatchObject({ startsBefore: 1, startsAfter: 1 });
+  // The first answer came from the engine started ahead of time; the hand-off to the next user
+  // started a fresh interpreter (a Python guest could have changed anything in the last one).
+  expect(outcome).toMatchObject({ startsBefore: 1, startsWithFirst: 1, startsAfter: 2 });
 });

@@ -84,9 +84,7 @@ test.describe('python packages', () => {
   });
 });
 
-test('installPackages() on a JavaScript sandbox is NotSupportedError', async ({ page }) => {
-  const { openHost } = await import('./helpers.js');
-  await openHost(page);
+test('installPackages() on a JavaScript sandbox is NotSupportedError', async ({ host: page }) => {
   const error = await page.evaluate(async () => {
     const sb = await window.lib.createSandbox({ language: 'javascript' });
     try {

@@ -31,9 +31,16 @@ const TYPES = {
   '.zip': 'application/zip',
 };
 
-/** URL prefixes mapped to folders. `/deep/path/to/lib/` proves the library works from any path. */
-/** @type {Array<[string, string]>} */
+/**
+ * URL prefixes mapped to folders (or one file). `/deep/path/to/lib/` proves the library works from
+ * any path; `/hostile-assets/` is the library with its workers replaced by a hostile one, for the
+ * frame-boundary tests.
+ * @type {Array<[string, string]>}
+ */
 const MOUNTS = [
+  ['/hostile-assets/worker.js', 'test/fixtures/hostile-worker.js'],
+  ['/hostile-assets/python-worker.js', 'test/fixtures/hostile-worker.js'],
+  ['/hostile-assets/', 'dist/'],
   ['/deep/path/to/lib/', 'dist/'],
   ['/', ''],
 ];

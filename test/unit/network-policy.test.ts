@@ -25,6 +25,15 @@ describe('network policy', () => {
     expect(policy.allows(url)).toBe(allowed);
   });
 
+  it('matches an entry that spells out the default port, as URLs leave it out', () => {
+    const explicit = createNetworkPolicy(['https://api.example.com:443', 'http://*.data.org:80', 'https://other.org:8443'], NETWORK_DEFAULTS);
+    expect(explicit.allows('https://api.example.com/v1')).toBe(true);
+    expect(explicit.allows('https://api.example.com:443/v1')).toBe(true);
+    expect(explicit.allows('http://a.data.org/x')).toBe(true);
+    expect(explicit.allows('https://other.org:8443/x')).toBe(true);
+    expect(explicit.allows('https://other.org/x')).toBe(false);
+  });
+
   it('refuses malformed entries by name', () => {
     expect(() => createNetworkPolicy(['api.example.com'], NETWORK_DEFAULTS)).toThrow(/network.allow: "api.example.com"/);
     expect(() => createNetworkPolicy(['https://*'], NETWORK_DEFAULTS)).toThrow(TypeError);

@@ -1,11 +1,13 @@
-/** Output collection: caps in UTF-8 bytes, batching, order kept across streams. */
+/** The worker's output batching: caps in UTF-8 bytes, batching, order kept across streams. */
 import { describe, expect, it } from 'vitest';
-import type { OutputMessage } from '../../src/shared/protocol.js';
+import type { FromWorker } from '../../src/shared/worker-protocol.js';
 import { OutputSink } from '../../src/worker/output-sink.js';
+
+type Output = Extract<FromWorker, { type: 'output' }>;
 
 describe('OutputSink', () => {
   it('batches writes and keeps their order across streams', () => {
-    const sent: OutputMessage[] = [];
+    const sent: Output[] = [];
     const sink = new OutputSink(7, 1000, (m) => sent.push(m));
     sink.write('stdout', 'a');
     for (let i = 0; i < 1000; i++) sink.write('stdout', '');
@@ -16,25 +18,31 @@ describe('OutputSink', () => {
     expect(sent.map((m) => `${m.stream}:${m.text}`).join('|')).toBe('stdout:a|stdout:b|stderr:c|stdout:d');
     expect(sent.every((m) => m.runSeq === 7)).toBe(true);
     expect(sent.length).toBeLessThanOrEqual(4);
-    expect(sink.text).toEqual({ stdout: 'abd', stderr: 'c' });
   });
 
-  it('caps each stream in UTF-8 bytes and reports what is left', () => {
-    const sink = new OutputSink(1, 10, () => {});
+  it('caps each stream in UTF-8 bytes, reports what is left, and says it cut', () => {
+    const sent: Output[] = [];
+    const sink = new OutputSink(1, 10, (m) => sent.push(m));
     expect(sink.write('stdout', 'éééé')).toBe(2);
+    expect(sink.cut).toBe(false);
     expect(sink.write('stdout', '€')).toBe(2);
-    expect(sink.truncated).toBe(true);
+    expect(sink.cut).toBe(true);
     expect(sink.write('stdout', 'ab')).toBe(0);
-    expect(sink.text.stdout).toBe('ééééab');
     expect(sink.write('stderr', 'fine')).toBe(6);
+    sink.flush();
+    expect(sent.filter((m) => m.stream === 'stdout').map((m) => m.text).join('')).toBe('ééééab');
   });
 
   it('sends a flood of writes as few messages', () => {
-    const sent: OutputMessage[] = [];
+    const sent: Output[] = [];
     const sink = new OutputSink(1, 1 << 20, (m) => sent.push(m));
-    for (let i = 0; i < 10000; i++) sink.write('stdout', `line ${i}\n`);
+    let all = '';
+    for (let i = 0; i < 10000; i++) {
+      sink.write('stdout', `line ${i}\n`);
+      all += `line ${i}\n`;
+    }
     sink.flush();
     expect(sent.length).toBeLessThan(50);
-    expect(sent.map((m) => m.text).join('')).toBe(sink.text.stdout);
+    expect(sent.map((m) => m.text).join('')).toBe(all);
   });
 });

@@ -4,28 +4,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunRequest, WorkerRunResult } from '../../src/shared/protocol.js';
-import { createWorkerApi } from '../../src/worker/worker-api.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { QuickJsEngine } from '../../src/worker/quickjs/quickjs-engine.js';
-import { HostCalls } from '../../src/worker/host-calls.js';
+import { startPipeline } from './run-pipeline.js';
 
 const require = createRequire(import.meta.url);
-let seq = 0;
 
-async function newApi(memoryLimitBytes = 64 * 1024 * 1024) {
+/** A fresh engine per test file section: no test depends on another's state. */
+async function newEngine(toolNames: string[] = []) {
   const wasm = (await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))).buffer as ArrayBuffer;
-  const chunks: string[] = [];
-  const api = createWorkerApi((init) => QuickJsEngine.create(init), { 'quickjs.wasm': wasm }, undefined, (m) => chunks.push(`${m.stream}:${m.text}`), new HostCalls(() => {}));
-  await api.start({ language: 'javascript', memoryLimitBytes, toolNames: [], network: false });
-  const run = (code: string, over: Partial<RunRequest> = {}): Promise<WorkerRunResult> =>
-    api.run({ runSeq: ++seq, code, timeoutMs: 2000, maxOutputBytes: 1 << 20, maxValueBytes: 1 << 20, ...over });
-  return { api, run, chunks };
+  return startPipeline((init) => QuickJsEngine.create(init), { 'quickjs.wasm': wasm }, { language: 'javascript', memoryLimitBytes: 64 * 1024 * 1024, toolNames, network: false });
 }
 
-let t: Awaited<ReturnType<typeof newApi>>;
-beforeAll(async () => {
-  t = await newApi();
+let t: Awaited<ReturnType<typeof newEngine>>;
+beforeEach(async () => {
+  t = await newEngine();
 });
 
 describe('values', () => {
@@ -72,6 +65,7 @@ describe('errors', () => {
 
 describe('limits', () => {
   it('stops an infinite loop at the deadline and keeps the engine', async () => {
+    await t.run('var kept = 41');
     const started = performance.now();
     const r = await t.run('while (true) {}', { timeoutMs: 100 });
     expect(r.status).toBe('timeout');
@@ -108,36 +102,64 @@ describe('limits', () => {
 
 describe('cancel', () => {
   it('a cancel that arrives before its run starts still stops that run', async () => {
-    const runSeq = seq + 1;
-    t.api.cancel(runSeq);
+    const runSeq = t.nextSeq();
+    t.cancel(runSeq);
     const r = await t.run('await new Promise((r) => setTimeout(r, 5000))', { timeoutMs: 10000 });
     expect(r).toMatchObject({ runSeq, status: 'aborted' });
   });
   it('a cancel during a wait stops the run and keeps state', async () => {
     await t.run('var keep = "yes"');
     const running = t.run('await new Promise((r) => setTimeout(r, 5000))', { timeoutMs: 10000 });
-    setTimeout(() => t.api.cancel(seq), 50);
+    setTimeout(() => t.cancel(t.currentSeq()), 50);
     expect((await running).status).toBe('aborted');
     expect((await t.run('keep')).value).toBe('yes');
   });
 });
 
-describe('recovery', () => {
-  it('a runtime that cannot be freed cleanly is replaced by a fresh wasm instance', async () => {
-    const wasm = (await readFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))).buffer as ArrayBuffer;
-    let engine!: QuickJsEngine;
-    const api = createWorkerApi(async (init) => (engine = await QuickJsEngine.create(init)), { 'quickjs.wasm': wasm }, undefined, () => {}, new HostCalls(() => {}));
-    await api.start({ language: 'javascript', memoryLimitBytes: 64 * 1024 * 1024, toolNames: [], network: false });
-    const run = (code: string) => api.run({ runSeq: ++seq, code, timeoutMs: 2000, maxOutputBytes: 1 << 20, maxValueBytes: 1 << 20 });
-    await run('globalThis.before = 1');
-    // The engine's internals: a reference nobody frees makes QuickJS's JS_FreeRuntime abort the
-    // whole wasm instance (it asserts that no object is left), as after some interrupted job loops.
-    const inner = engine as unknown as { realm: { ctx: { newObject(): unknown } }; wasmMemory: WebAssembly.Memory; replaceRuntime(): Promise<void> };
-    inner.realm.ctx.newObject();
-    const memoryBefore = inner.wasmMemory;
-    await inner.replaceRuntime();
-    expect(inner.wasmMemory).not.toBe(memoryBefore);
-    expect((await run('typeof before')).value).toBe('undefined');
-    expect((await run('6 * 7')).value).toBe(42);
+describe('the host decides the status', () => {
+  it('a guest that throws what an interrupt throws gets an error, not a timeout', async () => {
+    const r = await t.run('let C; try { (function f() { f() })() } catch (e) { C = e.constructor } throw new C("interrupted")');
+    expect(r.status).toBe('error');
+    expect(r.error).toMatchObject({ name: 'InternalError', message: 'interrupted' });
+  });
+  it('an interrupt that lands while the run is being set up is a timeout, and the engine lives on', async () => {
+    const r = await t.run('1', { timeoutMs: 0.001 });
+    expect(['ok', 'timeout']).toContain(r.status);
+    expect((await t.run('6 * 7')).value).toBe(42);
+  });
+});
+
+describe('reset', () => {
+  it('gives a fresh runtime: globals, changed built-ins and queued jobs are gone', async () => {
+    await t.run('globalThis.mine = 1; Array.prototype.forged = true; JSON.stringify = () => "forged"');
+    await t.api.reset();
+    const r = await t.run('[typeof mine, [].forged, JSON.stringify([1])]');
+    expect(r.value).toEqual(['undefined', null, '[1]']);
+  });
+  it('a host call left unanswered by a timed-out run does not break the next reset', async () => {
+    const e = await newEngine(['slow']);
+    const r = await e.run('await tools.slow()', { timeoutMs: 100 });
+    expect(r.status).toBe('timeout');
+    await e.api.reset();
+    expect((await e.run('6 * 7')).value).toBe(42);
+  });
+  it('a host call still open when its runtime is replaced does not break the engine', async () => {
+    // Running out of memory with the memory still held makes the engine replace its runtime at
+    // the end of the run, while the tool call is still open.
+    const e = await newEngine(['slow']);
+    const r = await e.run('tools.slow(); const hog = []; while (true) hog.push({ a: [1, 2, 3] })', { timeoutMs: 10_000 });
+    expect(r).toMatchObject({ status: 'memory', stateLost: true });
+    expect((await e.run('6 * 7')).value).toBe(42);
+  });
+});
+
+describe('caps hold when the guest replaces what describes its values', () => {
+  it('a forged JSON.stringify cannot push a value or an error past the caps', async () => {
+    const big = await t.run('JSON.stringify = () => "x".repeat(5e6); ({ a: 1 })', { maxValueBytes: 1000 });
+    expect(big.report.outcome.kind).toBe('returned');
+    expect(JSON.stringify(big.value ?? null).length).toBeLessThanOrEqual(1000);
+    const thrown = await t.run('throw { name: "E", message: "m".repeat(5e6) }');
+    expect(thrown.status).toBe('error');
+    expect(thrown.error!.message.length).toBeLessThanOrEqual(16 * 1024);
   });
 });

@@ -1,8 +1,17 @@
 /** Value conversion: plain data out, caps respected, nothing unsafe. */
 import { describe, expect, it } from 'vitest';
-import { cutUtf8, describe as describeValue, utf8Length } from '../../src/guest/to-plain.js';
+import { describe as describeValue } from '../../src/guest/to-plain.js';
+import { cutUtf8, utf8Length } from '../../src/shared/utf8.js';
 
-const parse = (v: unknown, max = 1 << 20) => JSON.parse(describeValue(v, max)) as { v?: unknown; t?: string; x?: true };
+/** The description in short: v (the plain form), t (the text), x (truncated). */
+function parse(v: unknown, max = 1 << 20): { v?: unknown; t?: string; x?: true } {
+  const d = describeValue(v, max);
+  const out: { v?: unknown; t?: string; x?: true } = {};
+  if (d.valueJson !== undefined) out.v = JSON.parse(d.valueJson);
+  if (d.text !== undefined) out.t = d.text;
+  if (d.truncated) out.x = true;
+  return out;
+}
 
 describe('describe', () => {
   it('gives plain data and REPL text for JSON-like values', () => {
@@ -64,6 +73,54 @@ describe('describe', () => {
     const out = parse(deep);
     expect(out.x).toBe(true);
     expect(out.t).toBe('[ [ [ [Array] ] ] ]');
+  });
+});
+
+describe('a guest that replaces built-ins', () => {
+  // The guest shares the runtime's realm; the conversion captured what it uses when it was loaded.
+  // Index loops only: a patched array iterator would stop `for...of` from restoring anything.
+  function replaced<T>(patches: Array<[object, PropertyKey, unknown]>, fn: () => T): T {
+    const saved = patches.map(([o, k]) => Object.getOwnPropertyDescriptor(o, k));
+    try {
+      for (let i = 0; i < patches.length; i++) Object.defineProperty(patches[i]![0], patches[i]![1], { value: patches[i]![2], configurable: true, writable: true });
+      return fn();
+    } finally {
+      for (let i = patches.length - 1; i >= 0; i--) {
+        const o = patches[i]![0];
+        const k = patches[i]![1];
+        if (saved[i]) Object.defineProperty(o, k, saved[i]!);
+        else delete (o as Record<PropertyKey, unknown>)[k];
+      }
+    }
+  }
+
+  it('cannot change the plain form through JSON, Object, iterators or toJSON', () => {
+    const value = { list: [1, 2], map: new Map([['k', 'v']]), set: new Set([3]), when: new Date(0) };
+    const forged = () => 'forged';
+    const out = replaced(
+      [
+        [JSON, 'stringify', () => '"' + 'x'.repeat(1000) + '"'],
+        [Object, 'keys', () => ['nothing']],
+        [Object.prototype, 'toJSON', forged],
+        [Array.prototype, 'toJSON', forged],
+        [Array.prototype, Symbol.iterator, function* () {}],
+        [Map.prototype, 'entries', () => [][Symbol.iterator]()],
+        [Set.prototype, 'values', () => [][Symbol.iterator]()],
+        [Date.prototype, 'toISOString', forged],
+      ],
+      () => parse(value),
+    );
+    expect(out.v).toEqual({ list: [1, 2], map: { k: 'v' }, set: [3], when: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('reads array slots without running inherited getters', () => {
+    let called = false;
+    const out = replaced([[Array.prototype, 0, undefined]], () => {
+      Object.defineProperty(Array.prototype, 0, { get: () => ((called = true), 'forged'), configurable: true });
+      return parse([, 1]);
+    });
+    expect(out.v).toEqual([null, 1]);
+    expect(called).toBe(false);
   });
 });
 

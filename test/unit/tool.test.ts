@@ -18,6 +18,10 @@ describe('runCodeToolDefinition', () => {
     expect(def.description).toMatch(/Python/);
     expect(def.description).toMatch(/JavaScript/);
     expect(def.description).toMatch(/no network/i);
+    const granted = runCodeToolDefinition({ grants: { network: ['https://api.example.com'], tools: ['search'] } }).description;
+    expect(granted).not.toMatch(/no network/i);
+    expect(granted).toMatch(/reaches only https:\/\/api\.example\.com/);
+    expect(granted).toMatch(/await tools\.<name>\(args\).*: search\./);
   });
 
   it('offers only the chosen languages and rejects unknown ones', () => {

@@ -101,7 +101,17 @@ describe('describeError', () => {
     expect(cleaned).toMatch(/\.\.\. 961 more frames$/);
   });
   it('describes thrown non-errors', () => {
-    expect(JSON.parse(describeError('plain text'))).toEqual({ name: 'Error', message: 'plain text' });
-    expect(JSON.parse(describeError({ code: 1 }))).toEqual({ name: 'Error', message: '{ code: 1 }' });
+    expect(describeError('plain text')).toEqual({ name: 'Error', message: 'plain text', stack: undefined, line: undefined });
+    expect(describeError({ code: 1 })).toEqual({ name: 'Error', message: '{ code: 1 }', stack: undefined, line: undefined });
+  });
+  it('reads name, message and stack without calling getters', () => {
+    let called = false;
+    // (Not a real TypeError: V8 itself reads a real error's properties when its stack is redefined.)
+    const error = Object.create(TypeError.prototype, {
+      message: { get: () => ((called = true), 'forged') },
+      stack: { get: () => ((called = true), 'forged') },
+    });
+    expect(describeError(error)).toMatchObject({ name: 'TypeError', message: '', stack: undefined });
+    expect(called).toBe(false);
   });
 });

@@ -1,7 +1,11 @@
 /**
  * Python in Pyodide. The interpreter loads from the bytes the host handed in (see asset-fetch.ts),
- * under a cap on the wasm memory's growth; runner.py evaluates each cell like a notebook and
- * describes its value and errors as plain JSON.
+ * under the worker's memory budget; its `js` module is a curated object (js-globals.ts); runner.py
+ * evaluates each cell like a notebook and describes its value and errors as plain JSON.
+ *
+ * A Python guest owns this worker's JavaScript scope (through `js`, `pyodide_js` and `pyodide.ffi`):
+ * nothing here is a guarantee to the host. The frame checks and caps whatever this engine reports,
+ * and a fresh interpreter (a fresh worker) is the only reset.
  *
  * Stopping: Pyodide polls an interrupt buffer while Python runs; the frame writes SIGINT into the
  * shared one when the host asks (cross-origin isolated pages). A cell that is awaiting is cancelled
@@ -11,31 +15,27 @@
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
 import runnerSource from './runner.py?raw';
-import { SNAPSHOT_FILE, type FsRequest, type FsResult, type HostCallKind, type InstallRequest, type RunRequest } from '../../shared/protocol.js';
-import type { RunError, RunOutput } from '../../shared/types.js';
-import type { Engine, EngineInit, RunContext } from '../engine.js';
+import { SNAPSHOT_FILE, type EngineOutcome, type FsRequest, type FsResult, type HostCallKind, type InstallRequest, type RunRequest } from '../../shared/protocol.js';
+import type { RunOutput } from '../../shared/types.js';
+import type { Engine, EngineInit, EngineRunResult, RunContext } from '../engine.js';
 import { withAssetFetch } from './asset-fetch.js';
 import { createHostFetch } from '../host-fetch.js';
 import { guestFs, HOME } from './guest-fs.js';
-import { capWasmMemory } from './memory-cap.js';
+import { MemoryBudget } from './memory-budget.js';
+import { createJsGlobals, noNetwork } from './js-globals.js';
+import { GuestTimers } from './guest-timers.js';
 
 /** A URL that never resolves on the network; Pyodide's asset requests to it are answered locally. */
 const INDEX_URL = 'https://ai-sandbox.invalid/pyodide/';
 
-type Outcome = Awaited<ReturnType<Engine['run']>>;
-interface RunnerResult {
-  status: 'ok' | 'error' | 'memory' | 'interrupted';
-  v?: unknown;
-  t?: string;
-  x?: true;
-  error?: RunError;
-}
+/** Captured before any guest code: a guest may replace the global one. */
+const parseJson = JSON.parse;
+
 interface PySession {
   run(code: string, maxValueBytes: number): Promise<string>;
   configure_tools(names: string[], call: (name: string, args: string) => Promise<string>): void;
   take_outputs(): string;
   cancel(): void;
-  reset(): void;
 }
 
 /** Streams one of Python's output streams to whatever run is current, decoding UTF-8 across writes. */
@@ -71,10 +71,10 @@ export class PyodideEngine implements Engine {
   private constructor(
     private readonly pyodide: PyodideAPI,
     private readonly session: PySession,
+    private readonly budget: MemoryBudget,
+    private readonly timers: GuestTimers,
     /** Shared slot 1: Pyodide's interrupt buffer (isolated pages only). */
     private readonly interruptBuffer: Int32Array | undefined,
-    /** Shared slot 0: the number of the run the host wants stopped (isolated pages only). */
-    private readonly stopSlot: Int32Array | undefined,
   ) {
     pyodide.setStdout({ write: this.stdout.write, isatty: false });
     pyodide.setStderr({ write: this.stderr.write, isatty: false });
@@ -93,9 +93,16 @@ export class PyodideEngine implements Engine {
    * snapshot Pyodide refuses falls back to a normal start), then installs the runner.
    */
   static async create(init: EngineInit): Promise<PyodideEngine> {
-    capWasmMemory(init.config.memoryLimitBytes);
+    const budget = new MemoryBudget(init.config.memoryLimitBytes);
+    budget.capWasmMemory();
     const lock = init.files['pyodide-lock.json'];
     if (!lock) throw new Error('pyodide-lock.json was not handed to the worker');
+    const timers = new GuestTimers();
+    let engine: PyodideEngine | undefined;
+    const callHost = (kind: HostCallKind, name: string, args: string) =>
+      engine?.current ? engine.current.callHost(kind, name, args) : Promise.reject(new Error('the host can only be called during a run'));
+    // With a network grant, the guest's fetch (js.fetch, pyodide.http) goes through the host.
+    const jsglobals = createJsGlobals(init.config.network ? createHostFetch(() => callHost) : noNetwork, timers);
     const snapshot = init.files[SNAPSHOT_FILE];
     const load = (extra: Record<string, unknown>) =>
       withAssetFetch(INDEX_URL, init.files, () =>
@@ -108,6 +115,7 @@ export class PyodideEngine implements Engine {
           createPyodideModule,
           // matplotlib, when installed, draws with the sandbox's headless backend (see runner.py).
           env: { HOME, MPLBACKEND: 'module://_ai_sandbox_mpl' },
+          jsglobals,
           stdout: () => {},
           stderr: () => {},
           ...extra,
@@ -131,7 +139,7 @@ export class PyodideEngine implements Engine {
       pyodide = await load({});
     }
     pyodide.FS.chdir(HOME);
-    const module = pyodide.runPython(`
+    const session = pyodide.runPython(`
 import types, sys
 _runner = types.ModuleType("_ai_sandbox")
 exec(${JSON.stringify(runnerSource)}, _runner.__dict__)
@@ -148,27 +156,23 @@ import random
 random.seed()
 _runner.session
 `) as PySession;
+    // From here on, guest-made WebAssembly and files count toward the memory limit.
+    budget.guardNewWasm();
+    budget.countFiles(pyodide);
     const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : undefined;
-    const stopSlot = init.interrupt ? new Int32Array(init.interrupt, 0, 1) : undefined;
-    const engine = new PyodideEngine(pyodide, module, interruptBuffer, stopSlot);
+    engine = new PyodideEngine(pyodide, session, budget, timers, interruptBuffer);
     engine.fromSnapshot = fromSnapshot;
     engine.snapshot = taken;
-    const callHost = (kind: HostCallKind, name: string, args: string) =>
-      engine.current ? engine.current.callHost(kind, name, args) : Promise.reject(new Error('the host can only be called during a run'));
-    module.configure_tools(init.config.toolNames, (name, args) => callHost('tool', name, args));
-    // With a network grant, the worker's own fetch (what js.fetch and pyodide.http use) goes
-    // through the host; without one it stays the browser's, which the frame's CSP blocks.
-    if (init.config.network) globalThis.fetch = createHostFetch(() => callHost);
+    session.configure_tools(init.config.toolNames, (name, args) => callHost('tool', name, args));
     return engine;
   }
 
-  async run(request: RunRequest, context: RunContext): Promise<Outcome> {
+  async run(request: RunRequest, context: RunContext): Promise<EngineRunResult> {
     if (this.interruptBuffer) Atomics.store(this.interruptBuffer, 0, 0);
     this.stdinLines = (request.stdin ?? '').split(/(?<=\n)/).filter((l) => l !== '');
     this.current = context;
     this.stdout.target = (t) => context.output.write('stdout', t);
     this.stderr.target = (t) => context.output.write('stderr', t);
-    const deadline = performance.now() + request.timeoutMs;
     // The worker's own timer and the host's cancel can only act while Python awaits (the worker is
     // busy otherwise): they cancel the awaiting cell. They never write SIGINT, which could land
     // after the cell returned and break Pyodide's event loop while it hands back the result. Busy
@@ -181,38 +185,31 @@ _runner.session
       const fatal = new Promise<never>((_, reject) => (this.onFatal = reject));
       json = await Promise.race([this.session.run(request.code, request.maxValueBytes), fatal]);
     } catch (error) {
-      // Not a Python exception (those come back as results): the interpreter itself failed, e.g.
+      // A SIGINT that landed between the runner's last steps is still an interrupt.
+      if ((error as { type?: unknown }).type === 'KeyboardInterrupt') return { outcome: { kind: 'interrupted', error: { name: 'KeyboardInterrupt', message: '' } } };
+      // Not a Python exception (those come back as outcomes): the interpreter itself failed, e.g.
       // the browser's stack ran out inside it. It cannot be trusted again; the host replaces it.
       const message = error instanceof Error ? error.message : String(error);
       const stack = /call stack|stack overflow/i.test(message) ? ' (the browser stack ran out: the code recursed too deeply in C)' : '';
-      return { status: 'crashed', engineDead: true, error: { name: 'EngineError', message: `the Python engine failed${stack}: ${message.slice(0, 500)}; it was restarted` } };
+      return { outcome: { kind: 'failed', error: { name: 'EngineError', message: `the Python engine failed${stack}: ${message.slice(0, 500)}` } } };
     } finally {
       this.current = undefined;
       this.onFatal = undefined;
       running = false;
       clearTimeout(timer);
+      // Timers the guest set through `js` end with the run (its asyncio tasks were cancelled by the runner).
+      this.timers.clearAll();
       this.stdout.end();
       this.stderr.end();
       this.stdout.target = this.stderr.target = undefined;
     }
-    const result = JSON.parse(json) as RunnerResult;
-    const outputs = JSON.parse(this.session.take_outputs()) as RunOutput[];
-    if (result.status === 'interrupted') {
-      const aborted = context.cancelled || (this.stopSlot !== undefined && Atomics.load(this.stopSlot, 0) === request.runSeq);
-      return aborted && performance.now() < deadline
-        ? { status: 'aborted', outputs, error: { name: 'AbortError', message: 'the run was aborted' } }
-        : { status: 'timeout', outputs, error: { name: 'TimeoutError', message: 'the run passed its time limit and was stopped' } };
-    }
-    const outcome: Outcome = { status: result.status, outputs };
-    if (result.v !== undefined) outcome.value = result.v;
-    if (result.t !== undefined) outcome.text = result.t;
-    if (result.x) outcome.truncated = true;
-    if (result.error) outcome.error = result.error;
-    return outcome;
+    const outputs = parseJson(this.session.take_outputs()) as RunOutput[];
+    return { outcome: parseJson(json) as EngineOutcome, outputs };
   }
 
+  /** Python is reset by starting a fresh interpreter in a fresh worker (see the host's reset). */
   async reset(): Promise<void> {
-    this.session.reset();
+    throw new Error('a Python sandbox is reset with a fresh interpreter, not in place');
   }
 
   takeSnapshot(): Uint8Array | undefined {
@@ -222,7 +219,7 @@ _runner.session
   }
 
   memoryBytes(): number {
-    return (this.pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module.HEAPU8.byteLength;
+    return this.budget.usedBytes();
   }
 
   fs(request: FsRequest): FsResult {
@@ -234,6 +231,8 @@ _runner.session
     await withAssetFetch(INDEX_URL, request.files, () =>
       this.pyodide.loadPackage(request.requests, { messageCallback: () => {}, errorCallback: (m) => errors.push(m) }),
     );
+    // What the packages unpacked is the engine's, not the guest's.
+    this.budget.baseline();
     return errors.length ? errors.join('\n').slice(0, 2000) : null;
   }
 

@@ -1,12 +1,16 @@
 """The sandbox's side of each Python run, installed in the interpreter before any user code.
 
 It evaluates a cell the way a notebook does (top-level await, the last expression is the value),
-keeps the guest's globals in one namespace that reset() replaces, and describes values and errors
-as plain JSON within the caps, so nothing larger than the caps ever leaves the interpreter.
+keeps the guest's globals in one namespace, and describes values and errors as plain JSON within
+the caps. It reports what happened (returned, threw, interrupted); the host decides the status.
+
+Guest code shares this interpreter and can replace anything here. That is expected: the frame and
+the host check and cap whatever the worker reports, and reset() starts a fresh interpreter.
 """
 
 import asyncio
 import base64
+import errno
 import io
 import json
 import linecache
@@ -101,24 +105,24 @@ def _cut(text, max_bytes):
 
 
 def describe(value, max_bytes):
-    """The value's envelope: v (plain data), t (repr), x (something was cut)."""
-    out = {}
+    """A value as the worker reports it: valueJson (plain data as JSON), text (repr), truncated."""
+    out = {"kind": "returned"}
     if value is None:
         return out
     text, cut = _cut(_safe_repr(value), max_bytes)
-    out["t"] = text
+    out["text"] = text
     if cut:
-        out["x"] = True
+        out["truncated"] = True
     if _has_plain_form(value):
         try:
             plain = _plain(value, set(), _Budget(max_bytes), 0)
             encoded = json.dumps(plain, ensure_ascii=False, allow_nan=False)
             if len(encoded.encode("utf-8", "surrogatepass")) <= max_bytes:
-                out["v"] = plain
+                out["valueJson"] = encoded
             else:
-                out["x"] = True
+                out["truncated"] = True
         except (_OverBudget, RecursionError, ValueError):
-            out["x"] = True
+            out["truncated"] = True
     return out
 
 
@@ -309,24 +313,40 @@ class Tools:
         return f"<tools: {', '.join(self._names) or 'none'}>"
 
 
+def _is_memory_error(error):
+    """MemoryError, or a write the memory limit refused (files count toward it)."""
+    return isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno == errno.ENOSPC)
+
+
+def _threw(error):
+    out = {"kind": "threw", "error": describe_error(error)}
+    if _is_memory_error(error):
+        out["memory"] = True
+    return out
+
+
 class Session:
-    """One guest namespace. reset() gives fresh globals; imported modules stay loaded."""
+    """One guest namespace, in one interpreter. A reset starts a new interpreter (see the host)."""
 
     def __init__(self):
         self.task = None
         self.tools = Tools([], None)
-        self.reset()
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": display, "tools": self.tools}
 
     def configure_tools(self, names, call):
         """Called once by the worker with the tool names and a JS function that calls the host."""
         self.tools = Tools(names.to_py() if hasattr(names, "to_py") else names, call)
         self.namespace["tools"] = self.tools
 
-    def reset(self):
-        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": display, "tools": self.tools}
-
     async def run(self, code, max_value_bytes):
-        """Runs one cell; returns the outcome as JSON (status, value envelope or error)."""
+        """Runs one cell; returns what happened as JSON (kind, value or error)."""
+        try:
+            return await self._run(code, max_value_bytes)
+        except KeyboardInterrupt as error:
+            # The frame's SIGINT can land after the cell ended, in the runner's own steps.
+            return json.dumps({"kind": "interrupted", "error": describe_error(error)})
+
+    async def _run(self, code, max_value_bytes):
         linecache.cache[USER_FILE] = (len(code), None, code.splitlines(True), USER_FILE)
         outputs.begin(max_value_bytes)
         sys.stdout.flush()
@@ -336,20 +356,17 @@ class Session:
         self.task = asyncio.current_task()
         try:
             value = await eval_code_async(code, self.namespace, filename=USER_FILE)
-        except asyncio.CancelledError:
-            return json.dumps({"status": "interrupted"})
+        except (asyncio.CancelledError, KeyboardInterrupt) as error:
+            return json.dumps({"kind": "interrupted", "error": describe_error(error)})
         except SystemExit as error:
             if error.code in (None, 0):
-                return json.dumps({"status": "ok"})
-            return json.dumps({"status": "error", "error": describe_error(error)})
-        except KeyboardInterrupt:
-            return json.dumps({"status": "interrupted"})
-        except MemoryError as error:
-            return json.dumps({"status": "memory", "error": describe_error(error)})
+                return json.dumps({"kind": "returned"})
+            return json.dumps(_threw(error))
         except BaseException as error:
-            return json.dumps({"status": "error", "error": describe_error(error)})
+            return json.dumps(_threw(error))
         finally:
             self.task = None
+            _end_background_tasks()
             sys.stdout.flush()
             sys.stderr.flush()
         try:
@@ -358,17 +375,17 @@ class Session:
                 if rich is not None:
                     outputs.add(rich)
             flush_figures()
-            envelope = describe(value, max_value_bytes)
-        except KeyboardInterrupt:  # the time ran out in a __repr__ or _repr_*_ of the value
-            return json.dumps({"status": "interrupted"})
+            described = describe(value, max_value_bytes)
+        except KeyboardInterrupt as error:  # the time ran out in a __repr__ or _repr_*_ of the value
+            return json.dumps({"kind": "interrupted", "error": describe_error(error)})
         except MemoryError as error:
-            return json.dumps({"status": "memory", "error": describe_error(error)})
+            return json.dumps(_threw(error))
         if outputs.cut:
-            envelope["x"] = True
-        return json.dumps({"status": "ok", **envelope}, ensure_ascii=False)
+            described["truncated"] = True
+        return json.dumps(described, ensure_ascii=False)
 
     def take_outputs(self):
-        """The run's rich outputs as JSON; called once after every run, whatever its status."""
+        """The run's rich outputs as JSON; called once after every run, whatever its outcome."""
         items = outputs.items
         outputs.items = []
         return json.dumps(items)
@@ -377,6 +394,18 @@ class Session:
         """Stops a cell that is awaiting (the interrupt buffer only acts while Python runs)."""
         if self.task is not None and not self.task.done():
             self.task.cancel()
+
+
+def _end_background_tasks():
+    """Cancels the tasks a cell started and left running, so they do not outlive their run."""
+    try:
+        current = asyncio.current_task()
+        tasks = asyncio.all_tasks()
+    except RuntimeError:
+        return
+    for task in tasks:
+        if task is not current and not task.done():
+            task.cancel()
 
 
 session = Session()

@@ -3,7 +3,7 @@
  * guest function that converts its arguments to plain strings and numbers before the worker
  * touches them. This is the guest's only way out of the engine.
  */
-import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
+import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from 'quickjs-emscripten-core';
 import type { HostBridge } from '../../guest/host-bridge.js';
 
 /** The URL parts the guest's URL class reads. */
@@ -56,9 +56,11 @@ export function hostBridge(target: BridgeTarget): HostBridge {
 
 /**
  * Creates the bridge object in `ctx`. `write` returns the bytes left on the stream, which the
- * guest uses to avoid handing over text that would be cut anyway. The caller owns the handle.
+ * guest uses to avoid handing over text that would be cut anyway. The caller owns the handle, and
+ * `pending`: the promises of host calls not answered yet, which hold handles of the context and
+ * must be disposed before it is (QuickJS refuses to free a runtime that still has live objects).
  */
-export function newHostBridgeHandle(ctx: QuickJSContext, target: BridgeTarget): QuickJSHandle {
+export function newHostBridgeHandle(ctx: QuickJSContext, target: BridgeTarget, pending: Set<QuickJSDeferredPromise>): QuickJSHandle {
   const bridge = hostBridge(target);
   const obj = ctx.newObject();
   const str = (h: QuickJSHandle | undefined) => (h === undefined ? '' : ctx.getString(h));
@@ -76,20 +78,18 @@ export function newHostBridgeHandle(ctx: QuickJSContext, target: BridgeTarget): 
     // A guest promise settled when the host answers; the engine's event loop waits for it.
     callHost: (kind, name, args) => {
       const deferred = ctx.newPromise();
+      pending.add(deferred);
       const k = str(kind) === 'fetch' ? 'fetch' : 'tool';
+      const settle = (make: () => QuickJSHandle, how: 'resolve' | 'reject') => {
+        pending.delete(deferred);
+        if (!ctx.alive || !deferred.alive) return;
+        const value = make();
+        deferred[how](value);
+        value.dispose();
+      };
       bridge.callHost(k, str(name), str(args)).then(
-        (answer) => {
-          if (!ctx.alive) return;
-          const value = ctx.newString(answer);
-          deferred.resolve(value);
-          value.dispose();
-        },
-        (error: unknown) => {
-          if (!ctx.alive) return;
-          const reason = ctx.newError(error instanceof Error ? error.message : String(error));
-          deferred.reject(reason);
-          reason.dispose();
-        },
+        (answer) => settle(() => ctx.newString(answer), 'resolve'),
+        (error: unknown) => settle(() => ctx.newError(error instanceof Error ? error.message : String(error)), 'reject'),
       );
       return deferred.handle;
     },

@@ -1,29 +1,24 @@
 /**
  * JavaScript in QuickJS (quickjs-emscripten). Code is evaluated as a global script with
  * top-level await allowed (QuickJS's JS_EVAL_FLAG_ASYNC), so declarations persist across runs and
- * the last expression is the run's value. An event loop here drives promise jobs and the guest's
- * timers until the script settles and no timer is pending, all under one deadline.
+ * the last expression is the run's value; event-loop.ts drives it until it settles.
  *
  * Limits: the interrupt handler (deadline, host cancel, shared interrupt slot), QuickJS's memory
  * limit plus a hard cap on the wasm memory's growth, and a stack limit small enough that QuickJS
  * reports the overflow before the browser's own stack runs out.
+ *
+ * A QuickJS guest cannot reach the worker's JavaScript realm, so this engine's own account of a
+ * run is trustworthy; what the guest's runtime describes is read defensively (see guest-realm.ts).
  */
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
-import {
-  newQuickJSWASMModuleFromVariant,
-  newVariant,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-  type QuickJSWASMModule,
-} from 'quickjs-emscripten-core';
-import guestRuntimeSource from 'virtual:guest-runtime';
-import type { RunRequest, WorkerRunResult } from '../../shared/protocol.js';
-import type { RunError, RunStatus } from '../../shared/types.js';
-import type { Described } from '../../guest/to-plain.js';
-import { RUNTIME_FILE, USER_FILE } from '../../guest/describe-error.js';
-import type { Engine, EngineInit, EngineOutcome, RunContext } from '../engine.js';
-import { newHostBridgeHandle } from './host-functions.js';
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import type { EngineOutcome, RunRequest } from '../../shared/protocol.js';
+import type { RunError } from '../../shared/types.js';
+import { USER_FILE } from '../../guest/describe-error.js';
+import { GuestError, GuestInterrupted, INTERRUPTED, type Engine, type EngineInit, type EngineRunResult, type RunContext } from '../engine.js';
+import { driveToCompletion, type StopState } from './event-loop.js';
+import { GuestRealm, ThrownHandle } from './guest-realm.js';
+import type { BridgeTarget } from './host-functions.js';
 
 /** The engine file the host hands in (see host/assets.ts). */
 export const QUICKJS_WASM = 'quickjs.wasm';
@@ -41,43 +36,37 @@ const WASM_PAGE = 64 * 1024;
 const WASM_BASE_BYTES = 16 * 1024 * 1024;
 /** Extra memory allowed while describing a result or error after the guest used its share. */
 const DESCRIBE_HEADROOM_BYTES = 4 * 1024 * 1024;
+/** QuickJS's own messages when an allocation or a string outgrows what it allows. */
+const MEMORY_MESSAGES = /^(out of memory|string too long)$/;
 
-type Outcome = EngineOutcome;
+const OUT_OF_MEMORY: RunError = { name: 'InternalError', message: 'out of memory' };
 
-/** The parts of one QuickJS context with the runtime installed in it. */
-interface Realm {
-  ctx: QuickJSContext;
-  control: QuickJSHandle;
-  fns: Record<'beginRun' | 'describe' | 'describeError' | 'nextTimerDelay' | 'runNextTimer' | 'clearTimers', QuickJSHandle>;
-}
-
-function isRunError(e: unknown): e is RunError {
-  return typeof e === 'object' && e !== null && !(e instanceof Error) && typeof (e as RunError).name === 'string';
-}
-
-function sleep(ms: number, cancelled: Promise<void>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([new Promise<void>((r) => (timer = setTimeout(r, ms))), cancelled]).finally(() => clearTimeout(timer));
-}
-
-/** A QuickJS runtime and one context. Owned by the worker; `dispose()` frees it. */
+/** A QuickJS runtime and its guest realm. Owned by the worker; `dispose()` frees it. */
 export class QuickJsEngine implements Engine {
   private module!: QuickJSWASMModule;
   private wasmMemory!: WebAssembly.Memory;
   private wasmMaxBytes = 0;
   private runtime!: QuickJSRuntime;
-  private realm!: Realm;
+  private realm!: GuestRealm;
   /** The run in progress: where the guest's output and tool calls go. */
   private current: RunContext | undefined;
+  private readonly bridge: BridgeTarget;
 
   private constructor(
     private readonly wasmModule: WebAssembly.Module,
     private readonly memoryLimitBytes: number,
-    private readonly toolNames: string[],
-    private readonly network: boolean,
-    /** Slot 0: the number of the run the host wants stopped. */
+    toolNames: string[],
+    network: boolean,
+    /** Slot 0: the number of the run the frame was asked to stop. */
     private readonly interrupt: Int32Array | undefined,
-  ) {}
+  ) {
+    this.bridge = {
+      write: (stream, text) => this.current?.output.write(stream === 1 ? 'stderr' : 'stdout', text) ?? 0,
+      toolNames,
+      network,
+      callHost: (kind, name, args) => this.current?.callHost(kind, name, args) ?? Promise.reject(new Error('the host can only be called during a run')),
+    };
+  }
 
   /** Compiles the wasm and boots a runtime with the guest runtime installed. */
   static async create(init: EngineInit): Promise<QuickJsEngine> {
@@ -109,59 +98,105 @@ export class QuickJsEngine implements Engine {
     this.runtime = this.module.newRuntime();
     this.runtime.setMemoryLimit(this.memoryLimitBytes);
     this.runtime.setMaxStackSize(MAX_STACK_BYTES);
-    this.realm = this.newRealm();
+    this.realm = new GuestRealm(this.runtime, this.bridge);
   }
 
   /**
-   * Replaces the runtime (and its context) with an empty one in the same wasm instance. Freeing a
-   * runtime that still holds objects (QuickJS asserts its object list is empty, e.g. after an
-   * interrupted promise-job loop) aborts the whole instance; a fresh instance replaces it then.
+   * Replaces the runtime (and its realm) with an empty one in the same wasm instance. Every handle
+   * into the old one is disposed first: QuickJS asserts, when a runtime is freed, that no object
+   * outlives it, and the assertion would abort the whole wasm instance.
    */
-  private async replaceRuntime(): Promise<void> {
-    try {
-      this.disposeRealm();
-      this.runtime.dispose();
-      this.newRuntime();
-    } catch {
-      await this.boot();
-    }
+  private replaceRuntime(): void {
+    this.realm.dispose();
+    this.runtime.dispose();
+    this.newRuntime();
   }
 
-  private newRealm(): Realm {
-    const ctx = this.runtime.newContext();
-    const bridge = newHostBridgeHandle(ctx, {
-      write: (stream, text) => this.current?.output.write(stream === 1 ? 'stderr' : 'stdout', text) ?? 0,
-      toolNames: this.toolNames,
-      network: this.network,
-      callHost: (kind, name, args) => this.current?.callHost(kind, name, args) ?? Promise.reject(new Error('the host can only be called during a run')),
+  async run(request: RunRequest, context: RunContext): Promise<EngineRunResult> {
+    const deadline = performance.now() + request.timeoutMs;
+    const stop: StopState = { fired: false };
+    this.runtime.setInterruptHandler(() => {
+      if (!stop.fired && (context.cancelled || performance.now() > deadline || (this.interrupt && Atomics.load(this.interrupt, 0) === request.runSeq))) stop.fired = true;
+      return stop.fired;
     });
-    const wrapped = `(function(){${guestRuntimeSource}\nreturn __aiSandboxGuest.install;})()`;
-    const install = ctx.evalCode(wrapped, RUNTIME_FILE, { type: 'global', strict: true }).unwrap();
-    const control = ctx.callFunction(install, ctx.undefined, bridge).unwrap();
-    install.dispose();
-    bridge.dispose();
-    const names = ['beginRun', 'describe', 'describeError', 'nextTimerDelay', 'runNextTimer', 'clearTimers'] as const;
-    const fns = Object.fromEntries(names.map((n) => [n, ctx.getProp(control, n)])) as Realm['fns'];
-    return { ctx, control, fns };
-  }
-
-  private disposeRealm(): void {
-    const { ctx, control, fns } = this.realm;
-    for (const h of Object.values(fns)) h.dispose();
-    control.dispose();
-    ctx.dispose();
-  }
-
-  /** Calls a control function; returns its result handle or throws the guest error as a RunError. */
-  private call(fn: QuickJSHandle, ...args: QuickJSHandle[]): QuickJSHandle {
-    const { ctx } = this.realm;
-    const result = ctx.callFunction(fn, ctx.undefined, ...args);
-    if (result.error) {
-      const error = this.describeError(result.error);
-      result.error.dispose();
-      throw error;
+    this.current = context;
+    let outcome: EngineOutcome;
+    try {
+      this.realm.beginRun(request.maxOutputBytes);
+      outcome = await this.evaluate(request, context, deadline, stop);
+    } catch (error) {
+      const known = this.outcomeOf(error, stop);
+      if (known) outcome = known;
+      else return this.recoverFromTrap(error);
+    } finally {
+      this.current = undefined;
     }
-    return result.value;
+    // However the guest ended, an interrupt that fired is what stopped it.
+    if (stop.fired) outcome = { kind: 'interrupted', error: INTERRUPTED };
+    let stateLost = this.settleAfterRun();
+    if (outcome.kind === 'threw' && outcome.memory && !stateLost) stateLost = this.recoverFromMemoryPressure();
+    this.runtime.setInterruptHandler(() => false);
+    return stateLost ? { outcome, stateLost } : { outcome };
+  }
+
+  private async evaluate(request: RunRequest, context: RunContext, deadline: number, stop: StopState): Promise<EngineOutcome> {
+    const { ctx } = this.realm;
+    const evaluated = ctx.evalCode(request.code, USER_FILE, EVAL_GLOBAL_ASYNC);
+    if (evaluated.error) throw new ThrownHandle(evaluated.error);
+    const script = evaluated.value;
+    let value: QuickJSHandle;
+    try {
+      value = await driveToCompletion(script, this.runtime, this.realm, context, deadline, stop);
+    } finally {
+      script.dispose();
+    }
+    return value.consume((v) => {
+      const described = this.withHeadroom(() => this.realm.describe(v, request.maxValueBytes));
+      const outcome: EngineOutcome = { kind: 'returned' };
+      if (described.valueJson !== undefined) outcome.valueJson = described.valueJson;
+      if (described.text !== undefined) outcome.text = described.text;
+      if (described.truncated) outcome.truncated = true;
+      return outcome;
+    });
+  }
+
+  /** What an exception out of a run means; undefined when the engine itself broke. */
+  private outcomeOf(error: unknown, stop: StopState): EngineOutcome | undefined {
+    if (error instanceof GuestInterrupted) return { kind: 'interrupted', error: INTERRUPTED };
+    if (error instanceof GuestError) return { kind: 'threw', error: error.error };
+    if (!(error instanceof ThrownHandle)) return undefined;
+    return error.handle.consume((thrown) => {
+      if (stop.fired) return { kind: 'interrupted', error: INTERRUPTED };
+      const described = this.describeThrown(thrown);
+      if (!MEMORY_MESSAGES.test(described.message) || described.name !== 'InternalError') return { kind: 'threw', error: described };
+      const limit = Math.round(this.memoryLimitBytes / 1048576);
+      return { kind: 'threw', memory: true, error: { ...described, message: `${described.message} (memory limit ${limit} MB)` } };
+    });
+  }
+
+  private describeThrown(thrown: QuickJSHandle): RunError {
+    // Out of memory while throwing, QuickJS throws null: with the wasm memory grown past the
+    // guest's limit, that is what it means.
+    const { ctx } = this.realm;
+    if (ctx.sameValue(thrown, ctx.null) && this.wasmMemory.buffer.byteLength >= this.memoryLimitBytes) return OUT_OF_MEMORY;
+    const described = this.withHeadroom(() => this.realm.describeError(thrown));
+    if (described) return described;
+    // Describing fails when not even a small object can be allocated any more.
+    return this.wasmMemoryExhausted() ? OUT_OF_MEMORY : { name: 'Error', message: 'the thrown value could not be described' };
+  }
+
+  /**
+   * The wasm trapped, or the browser's own stack ran out inside it (deeply nested data can get
+   * there before QuickJS's stack check). This instance cannot be trusted again: a new one boots,
+   * and the guest's state is gone.
+   */
+  private async recoverFromTrap(error: unknown): Promise<EngineRunResult> {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof RangeError && /call stack/i.test(message))) {
+      return { outcome: { kind: 'failed', error: { name: 'EngineError', message: `the engine failed (${message.slice(0, 500)})` } } };
+    }
+    await this.boot();
+    return { outcome: { kind: 'threw', error: { name: 'InternalError', message: 'stack overflow (too deeply nested for the engine; it was restarted)' } }, stateLost: true };
   }
 
   /**
@@ -177,189 +212,21 @@ export class QuickJsEngine implements Engine {
     }
   }
 
-  private describeError(handle: QuickJSHandle): RunError {
-    // Out of memory while throwing, QuickJS throws null: with the wasm memory grown past the
-    // guest's limit, that is what it means.
-    const { ctx } = this.realm;
-    if (ctx.typeof(handle) === 'object' && ctx.dump(handle) === null && this.wasmMemory.buffer.byteLength >= this.memoryLimitBytes) {
-      return { name: 'InternalError', message: 'out of memory' };
-    }
-    return this.withHeadroom(() => this.describeErrorNow(handle));
-  }
-
-  private describeErrorNow(handle: QuickJSHandle): RunError {
-    const { ctx, fns } = this.realm;
-    const result = ctx.callFunction(fns.describeError, ctx.undefined, handle);
-    if (result.error) {
-      result.error.dispose();
-      // Describing fails when not even a small object can be allocated any more.
-      if (this.wasmMemoryExhausted()) return { name: 'InternalError', message: 'out of memory' };
-      return { name: 'Error', message: 'the thrown value could not be described' };
-    }
-    const json = ctx.getString(result.value);
-    result.value.dispose();
-    return JSON.parse(json) as RunError;
-  }
-
-  async run(request: RunRequest, context: RunContext): Promise<Outcome> {
-    const { ctx, fns } = this.realm;
-    const deadline = performance.now() + request.timeoutMs;
-    let stop: 'timeout' | 'aborted' | undefined;
-    this.runtime.setInterruptHandler(() => {
-      if (stop) return true;
-      if (context.cancelled || (this.interrupt && Atomics.load(this.interrupt, 0) === request.runSeq)) stop = 'aborted';
-      else if (performance.now() > deadline) stop = 'timeout';
-      return stop !== undefined;
-    });
-    this.current = context;
-    const max = ctx.newNumber(request.maxOutputBytes);
-    this.call(fns.beginRun, max).dispose();
-    max.dispose();
-
-    let outcome: Outcome;
-    try {
-      outcome = await this.evaluate(request, context, deadline, () => stop, (s) => (stop = s));
-    } catch (error) {
-      if (!isRunError(error)) {
-        // The wasm trapped, or the browser's own stack ran out inside it (deeply nested data can
-        // get there before QuickJS's stack check). This instance can no longer be trusted: boot a
-        // new one. The guest's state is gone.
-        this.current = undefined;
-        await this.boot();
-        const message = error instanceof Error ? error.message : String(error);
-        if (error instanceof RangeError && /call stack/i.test(message)) {
-          return { status: 'error', stateLost: true, error: { name: 'InternalError', message: 'stack overflow (too deeply nested for the engine; it was restarted)' } };
-        }
-        return { status: 'crashed', stateLost: true, error: { name: 'EngineError', message: `the engine failed (${message}) and was restarted` } };
-      }
-      // A RunError thrown by a control call (e.g. interrupted while converting the value).
-      outcome = this.errorOutcome(error, stop);
-    } finally {
-      this.current = undefined;
-    }
-    let recovery = await this.settleAfterRun();
-    if (outcome.status === 'memory' && !recovery.stateLost) recovery = await this.recoverFromMemoryPressure();
-    this.runtime.setInterruptHandler(() => false);
-    return { ...outcome, ...recovery };
-  }
-
-  private async evaluate(
-    request: RunRequest,
-    context: RunContext,
-    deadline: number,
-    stopped: () => 'timeout' | 'aborted' | undefined,
-    setStop: (s: 'timeout' | 'aborted') => void,
-  ): Promise<Outcome> {
-    const { ctx, fns } = this.realm;
-    const evaluated = ctx.evalCode(request.code, USER_FILE, EVAL_GLOBAL_ASYNC);
-    if (evaluated.error) {
-      const error = this.describeError(evaluated.error);
-      evaluated.error.dispose();
-      return this.errorOutcome(error, stopped());
-    }
-    const promise = evaluated.value;
-    try {
-      for (;;) {
-        const jobs = this.runtime.executePendingJobs();
-        if (jobs.error) {
-          const error = this.describeError(jobs.error);
-          jobs.error.dispose();
-          return this.errorOutcome(error, stopped());
-        }
-        const stop = stopped();
-        if (stop) return this.errorOutcome({ name: 'InternalError', message: 'interrupted' }, stop);
-        const state = ctx.getPromiseState(promise);
-        const delayHandle = this.call(fns.nextTimerDelay);
-        const delay = ctx.getNumber(delayHandle);
-        delayHandle.dispose();
-        // Like a Node script, the run goes on while timers or host calls (tools) are pending.
-        const waitingTools = context.hostCallsWaiting();
-        const busy = delay >= 0 || waitingTools > 0;
-        if (state.type === 'fulfilled') {
-          if (!busy) {
-            const last = ctx.getProp(state.value, 'value');
-            state.value.dispose();
-            try {
-              return this.valueOutcome(last, request.maxValueBytes);
-            } finally {
-              last.dispose();
-            }
-          }
-          state.value.dispose();
-        } else if (state.type === 'rejected') {
-          const error = this.describeError(state.error);
-          state.error.dispose();
-          return this.errorOutcome(error, stopped());
-        } else if (!busy && !this.runtime.hasPendingJob()) {
-          return {
-            status: 'error',
-            error: {
-              name: 'Error',
-              message: 'Top-level await never settled: the code awaits a promise that nothing will resolve',
-            },
-          };
-        }
-        if (delay > 0 || (delay < 0 && waitingTools > 0)) {
-          const left = deadline - performance.now();
-          if (left <= 0) return this.errorOutcome({ name: 'InternalError', message: 'interrupted' }, 'timeout');
-          const wake = waitingTools > 0 ? Promise.race([context.whenCancelled, context.nextHostReply()]) : context.whenCancelled;
-          await sleep(delay < 0 ? left : Math.min(delay, left), wake);
-          if (context.cancelled) setStop('aborted');
-          if (performance.now() > deadline) setStop('timeout');
-          const s = stopped();
-          if (s) return this.errorOutcome({ name: 'InternalError', message: 'interrupted' }, s);
-        }
-        // A throwing timer callback ends the run, as an uncaught exception ends a Node script.
-        this.call(fns.runNextTimer).dispose();
-      }
-    } finally {
-      promise.dispose();
-    }
-  }
-
-  private valueOutcome(value: QuickJSHandle, maxValueBytes: number): Outcome {
-    const { ctx, fns } = this.realm;
-    const max = ctx.newNumber(maxValueBytes);
-    const json = this.withHeadroom(() => this.call(fns.describe, value, max));
-    max.dispose();
-    const described = JSON.parse(ctx.getString(json)) as Described;
-    json.dispose();
-    const outcome: Outcome = { status: 'ok' };
-    if (described.v !== undefined) outcome.value = described.v;
-    if (described.t !== undefined) outcome.text = described.t;
-    if (described.x) outcome.truncated = true;
-    return outcome;
-  }
-
-  private errorOutcome(error: RunError, stop: 'timeout' | 'aborted' | undefined): Outcome {
-    let status: RunStatus = 'error';
-    if (error.name === 'InternalError' && error.message === 'interrupted') status = stop ?? 'timeout';
-    else if (/^(out of memory|string too long)$/.test(error.message) || error.name === 'MemoryError') status = 'memory';
-    if (status === 'timeout') error = { name: 'TimeoutError', message: 'the run passed its time limit and was stopped' };
-    if (status === 'aborted') error = { name: 'AbortError', message: 'the run was aborted' };
-    if (status === 'memory') error = { ...error, message: `${error.message} (memory limit ${Math.round(this.memoryLimitBytes / 1048576)} MB)` };
-    return { status, error };
-  }
-
   /**
    * Ends what the run left behind: its timers, and promise jobs still queued by an interrupted
-   * loop such as `for(;;) await 0`. If jobs keep coming, the runtime is replaced.
+   * loop such as `for(;;) await 0`. If jobs keep coming, the runtime is replaced. True when the
+   * guest's state was lost.
    */
-  private async settleAfterRun(): Promise<{ stateLost?: true }> {
-    const { ctx, fns } = this.realm;
-    const clear = ctx.callFunction(fns.clearTimers, ctx.undefined);
-    if (clear.error) clear.error.dispose();
-    else clear.value.dispose();
+  private settleAfterRun(): boolean {
+    this.realm.clearTimers();
     this.runtime.setInterruptHandler(() => true);
     for (let i = 0; i < 100 && this.runtime.hasPendingJob(); i++) {
       const r = this.runtime.executePendingJobs(1000);
-      if (r.error) r.error.dispose();
+      r.error?.dispose();
     }
-    if (this.runtime.hasPendingJob()) {
-      await this.replaceRuntime();
-      return { stateLost: true };
-    }
-    return {};
+    if (!this.runtime.hasPendingJob()) return false;
+    this.replaceRuntime();
+    return true;
   }
 
   /**
@@ -371,34 +238,32 @@ export class QuickJsEngine implements Engine {
   }
 
   /** After running out of memory: if the guest still holds most of it, start clean. */
-  private async recoverFromMemoryPressure(): Promise<{ stateLost?: true }> {
-    if (this.wasmMemoryExhausted()) {
-      await this.replaceRuntime();
-      return { stateLost: true };
+  private recoverFromMemoryPressure(): boolean {
+    if (!this.wasmMemoryExhausted()) {
+      const { ctx } = this.realm;
+      const used = this.runtime.computeMemoryUsage().consume((usage) => ctx.getProp(usage, 'memory_used_size').consume((h) => ctx.getNumber(h)));
+      if (used < this.memoryLimitBytes * 0.75) return false;
     }
-    const { ctx } = this.realm;
-    const usage = this.runtime.computeMemoryUsage();
-    const usedHandle = ctx.getProp(usage, 'memory_used_size');
-    const used = ctx.getNumber(usedHandle);
-    usedHandle.dispose();
-    usage.dispose();
-    if (used < this.memoryLimitBytes * 0.75) return {};
-    await this.replaceRuntime();
-    return { stateLost: true };
+    this.replaceRuntime();
+    return true;
   }
 
   memoryBytes(): number {
     return this.wasmMemory.buffer.byteLength;
   }
 
+  /**
+   * Fresh globals in a fresh runtime. A QuickJS guest can only ever touch its own runtime's
+   * objects (never the worker's realm), so a new runtime leaves nothing of the last behind: no
+   * globals, no changed built-ins, no queued jobs, no timers.
+   */
   async reset(): Promise<void> {
-    this.disposeRealm();
-    this.realm = this.newRealm();
+    this.replaceRuntime();
   }
 
   dispose(): void {
     try {
-      this.disposeRealm();
+      this.realm.dispose();
       this.runtime.dispose();
     } catch {
       // A trapped instance may fail to free itself; dropping it is enough.

@@ -37,6 +37,7 @@ for (const [language, cases] of SUITES) {
         expect(c.expect, `status was ${r.status}: ${r.error?.name} ${r.error?.message}`).toContain(r.status);
         expect(took).toBeLessThan(c.withinMs);
         if ('value' in c) expect(r.value).toEqual(c.value);
+        if (c.valueSatisfies) expect(c.valueSatisfies(r.value), `value was ${JSON.stringify(r.value)}`).toBe(true);
 
         // Nothing leaked, and the sandbox still works.
         expect((await runIn(page, 'h', '1 + 1')).value).toBe(2);

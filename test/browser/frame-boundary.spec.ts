@@ -1,0 +1,152 @@
+/**
+ * The frame is the boundary a hostile worker meets. These tests replace the worker with one that
+ * breaks every rule (test/fixtures/hostile-worker.js, served as the library's worker under
+ * /hostile-assets/), standing in for a worker a Python guest has taken over: forged and malformed
+ * messages, floods, oversized output, values and errors, too many host calls, silence, and work
+ * that outlives its run. Whatever it does, the host gets a capped, plain result with a clear
+ * status, one summarizing event instead of a flood of them, and a working sandbox afterwards.
+ */
+import type { SandboxEvent } from '../../src/index.js';
+import { expect, test } from './helpers.js';
+
+declare global {
+  interface Window {
+    events: SandboxEvent[];
+    toolCalls: number;
+  }
+}
+
+const HOSTILE = '/hostile-assets/';
+
+/** Creates a sandbox whose worker is the hostile one; events go to window.events. */
+async function createHostile(page: import('@playwright/test').Page, options: Record<string, unknown> = {}) {
+  await page.evaluate(
+    async ({ assetsUrl, options }) => {
+      window.events = [];
+      window.toolCalls = 0;
+      window.sandboxes.h = await window.lib.createSandbox({
+        language: 'javascript',
+        assetsUrl,
+        onEvent: (e: SandboxEvent) => window.events.push(e),
+        tools: { count: () => ++window.toolCalls },
+        ...options,
+      } as never);
+    },
+    { assetsUrl: HOSTILE, options },
+  );
+}
+
+const run = (page: import('@playwright/test').Page, scenario: string, options: Record<string, unknown> = {}) =>
+  page.evaluate(({ scenario, options }) => window.sandboxes.h!.run(scenario, options), { scenario, options });
+const eventsOf = (page: import('@playwright/test').Page, type: SandboxEvent['type']) => page.evaluate((type) => window.events.filter((e) => e.type === type), type);
+
+test('messages of every wrong shape are dropped and summarized, and the real answer still arrives', async ({ host }) => {
+  await createHostile(host);
+  const r = await run(host, 'invalid-messages');
+  expect(r).toMatchObject({ status: 'ok', value: 42, stdout: 'real\n', stateLost: false });
+  await expect.poll(async () => (await eventsOf(host, 'message-dropped')).reduce((n, e) => n + (e as { count: number }).count, 0)).toBe(50);
+  const dropped = await eventsOf(host, 'message-dropped');
+  expect(dropped.length).toBeLessThanOrEqual(4);
+  expect(dropped.every((e) => e.type === 'message-dropped' && e.channel === 'worker')).toBe(true);
+  expect((dropped[0] as { reason: string }).reason).toBe('a string');
+});
+
+test('output claiming to belong to another run is dropped', async ({ host }) => {
+  await createHostile(host);
+  const r = await run(host, 'other-runs-output');
+  expect(r).toMatchObject({ status: 'ok', stdout: '' });
+  expect((await run(host, 'honest')).stdout).toBe('honest\n');
+});
+
+test('one output message far past the cap is cut to it', async ({ host }) => {
+  await createHostile(host, { maxOutputBytes: 1000 });
+  const r = await run(host, 'huge-output');
+  expect(r).toMatchObject({ status: 'ok', truncated: true });
+  expect(r.stdout.length).toBe(1000);
+  expect((await eventsOf(host, 'limit-hit')).map((e) => (e as { limit: string }).limit)).toEqual(['output']);
+});
+
+for (const [scenario, what] of [
+  ['output-flood', 'a flood of output messages'],
+  ['invalid-flood', 'a flood of invalid messages'],
+] as const) {
+  test(`${what} stops the worker: one limit event, status crashed, and the sandbox works again`, async ({ host }) => {
+    await createHostile(host);
+    const r = await run(host, scenario);
+    expect(r).toMatchObject({ status: 'crashed', stateLost: true, error: { name: 'BridgeError' } });
+    expect(r.error!.message).toMatch(/more messages than the frame allows/);
+    expect(new TextEncoder().encode(r.stdout).length).toBeLessThanOrEqual(1024 * 1024);
+    const limits = (await eventsOf(host, 'limit-hit')).map((e) => (e as { limit: string }).limit);
+    expect(limits).toEqual(['messages']);
+    // A flood of invalid messages becomes a handful of summarizing events, not one per message.
+    expect((await eventsOf(host, 'message-dropped')).length).toBeLessThanOrEqual(10);
+    expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42 });
+  });
+}
+
+test('a value that is not plain data never reaches the host: the worker is stopped', async ({ host }) => {
+  await createHostile(host);
+  const r = await run(host, 'exotic-value');
+  expect(r).toMatchObject({ status: 'crashed', stateLost: true });
+  expect(r.error!.message).toMatch(/malformed run result/);
+  expect('value' in r).toBe(false);
+  expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42 });
+});
+
+test('an oversized value, error or set of rich outputs is capped by the frame', async ({ host }) => {
+  await createHostile(host, { maxValueBytes: 10_000 });
+  const value = await run(host, 'huge-value');
+  expect(value).toMatchObject({ status: 'ok', truncated: true });
+  expect('value' in value).toBe(false);
+  expect(value.text!.length).toBe(10_000);
+  const error = await run(host, 'huge-error');
+  expect(error.status).toBe('error');
+  expect(error.error!.name.length).toBe(200);
+  expect(error.error!.message.length).toBe(16 * 1024);
+  expect(error.error!.stack!.length).toBe(16 * 1024);
+  const outputs = await run(host, 'huge-outputs');
+  expect(outputs.truncated).toBe(true);
+  expect(outputs.outputs.reduce((n, o) => n + o.data.length + o.mime.length, 0)).toBeLessThanOrEqual(10_000);
+});
+
+test('host calls past maxToolCalls are refused in the frame; the host sees only the allowed ones', async ({ host }) => {
+  await createHostile(host, { maxToolCalls: 10 });
+  const r = await run(host, 'host-call-flood');
+  expect(r.status).toBe('ok');
+  expect(await host.evaluate(() => window.toolCalls)).toBe(10);
+  expect((await eventsOf(host, 'tool-call')).length).toBe(10);
+  expect((await eventsOf(host, 'limit-hit')).map((e) => (e as { limit: string }).limit)).toEqual(['host-calls']);
+});
+
+test('a tool call with oversized arguments, or for another run, never reaches the host', async ({ host }) => {
+  await createHostile(host, { maxToolArgumentBytes: 1000 });
+  expect((await run(host, 'huge-tool-args')).status).toBe('ok');
+  expect((await run(host, 'host-call-for-another-run')).status).toBe('ok');
+  expect(await host.evaluate(() => window.toolCalls)).toBe(0);
+  expect(await eventsOf(host, 'tool-call')).toEqual([]);
+});
+
+test('a worker that never takes its run is stopped within seconds, not at the deadline', async ({ host }) => {
+  await createHostile(host);
+  const started = Date.now();
+  const r = await run(host, 'no-ack', { timeoutMs: 60_000 });
+  expect(r).toMatchObject({ status: 'crashed', stateLost: true });
+  expect(r.error!.message).toMatch(/did not take the run call/);
+  expect(Date.now() - started).toBeLessThan(20_000);
+  expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42 });
+});
+
+test('a worker that stays busy after its run is stopped and replaced; the next run says state was lost', async ({ host }) => {
+  await createHostile(host);
+  expect((await run(host, 'busy-after-run')).status).toBe('ok');
+  await expect
+    .poll(async () => (await eventsOf(host, 'sandbox-restarted')).map((e) => (e as { message: string }).message), { timeout: 30_000 })
+    .toEqual([expect.stringMatching(/stayed busy after its run ended/)]);
+  expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42, stateLost: true });
+});
+
+test('a file larger than maxFileBytes is refused by the frame', async ({ host }) => {
+  await createHostile(host, { language: 'python', maxFileBytes: 1024 * 1024 });
+  const error = await host.evaluate(() => window.sandboxes.h!.fs.readFile('big.bin').then(() => 'read', (e: Error & { errno?: string }) => `${e.name}:${e.errno}`));
+  expect(error).toBe('SandboxFileError:EFBIG');
+});
