@@ -13,13 +13,14 @@ const setups = ['coi', 'plain', 'csp'] as const;
 const OWN_SERVER = [/playground\.spec/, /demo-site\.spec/];
 /**
  * Specs that run under only some setups, to keep the suite short where a setup adds nothing:
- * the host CSP changes nothing for the guest (Python's start under it is covered by the package
- * tests), pools behave the same everywhere, and snapshots matter most where restarts kill.
+ * the host CSP changes nothing for the guest or between the frame and its worker (Python's start
+ * under it is covered by the package tests), pools behave the same everywhere, and snapshots
+ * matter most where restarts kill.
  */
 const SKIP: Record<(typeof setups)[number], RegExp[]> = {
   coi: [/python-snapshot\.spec/],
   plain: [/pool\.spec/],
-  csp: [/hostile\//, /pool\.spec/, /python-snapshot\.spec/, /python\.spec/],
+  csp: [/hostile\//, /pool\.spec/, /python-snapshot\.spec/, /python\.spec/, /frame-boundary\.spec/, /untrusted-worker\.spec/],
 };
 
 export default defineConfig({

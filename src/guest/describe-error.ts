@@ -3,11 +3,9 @@
  * the sandbox's own frames, and the line in the user's code.
  */
 import { inspect } from './inspect.js';
+import { RUNTIME_FILE, USER_FILE } from '../shared/guest-files.js';
 
-/** The file name guest code is evaluated under; stack frames in it are the user's. */
-export const USER_FILE = 'main.js';
-/** The file name the sandbox's own runtime is evaluated under; its frames are hidden. */
-export const RUNTIME_FILE = 'ai-sandbox-runtime.js';
+export { RUNTIME_FILE, USER_FILE };
 
 const MAX_STACK_LINES = 40;
 const MAX_STACK_CHARS = 4000;

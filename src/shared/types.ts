@@ -212,7 +212,8 @@ export interface Sandbox {
 
 /**
  * Options for {@link createSandboxPool}: every {@link SandboxOptions} field (given to each sandbox
- * the pool starts), plus the pool's own.
+ * the pool starts), plus the pool's own. A Python pool starts its sandboxes with `snapshot: true`
+ * unless told otherwise, since every hand-off starts a fresh interpreter.
  */
 export interface SandboxPoolOptions extends SandboxOptions {
   /** Sandboxes kept started and idle, ready to hand out at once. Default 1; 0 starts them on demand. */
@@ -262,7 +263,7 @@ export interface SandboxPool {
    * After `dispose()` it does nothing (the pool disposed every sandbox already).
    */
   release(sandbox: Sandbox): Promise<void>;
-  /** Acquires a sandbox, runs `code` on fresh globals, and releases it. */
+  /** Acquires a sandbox, runs `code` on it, and releases it (reset for the next user). */
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /** Disposes every sandbox, acquired ones included. Waiting `acquire()` calls reject with `DisposedError`. */
   dispose(): Promise<void>;

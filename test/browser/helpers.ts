@@ -20,6 +20,16 @@ declare global {
 /** Uncaught errors in each page's own scripts: every test that opened a host page fails on one. */
 const pageErrors = new WeakMap<Page, string[]>();
 
+/**
+ * True for an error thrown in the sandbox's worker, which Chromium reports to the page too: all its
+ * frames are in the engine's wasm or the worker's blob: script. Engines crash there on purpose in
+ * some tests; the host page's own errors have frames on the page's origin.
+ */
+function fromSandboxWorker(error: Error): boolean {
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return frames.length > 0 && frames.every((line) => /(wasm|blob):/.test(line));
+}
+
 /** Fails when the page had an uncaught error (the library must never throw into the page). */
 export function expectNoPageErrors(page: Page): void {
   expect(pageErrors.get(page) ?? [], 'uncaught errors in the host page').toEqual([]);
@@ -30,7 +40,7 @@ export async function openHost(page: Page, path = HOST_PAGE, lib = LIB): Promise
   if (!pageErrors.has(page)) {
     const errors: string[] = [];
     pageErrors.set(page, errors);
-    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('pageerror', (e) => fromSandboxWorker(e) || errors.push(`${String(e)}\n${e.stack ?? ''}`));
   }
   await page.goto(path);
   await page.evaluate(async (libUrl) => {

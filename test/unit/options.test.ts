@@ -95,7 +95,8 @@ describe('resolvePoolOptions', () => {
   it('fills in the pool defaults and passes the rest to the sandboxes', () => {
     const onEvent = () => {};
     const pool = resolvePoolOptions({ language: 'python', timeoutMs: 5000, onEvent });
-    expect(pool).toEqual({ size: 1, maxSize: 5, maxRunsPerSandbox: 100, idleTimeoutMs: Infinity, resetOnRelease: true, sandbox: { language: 'python', timeoutMs: 5000, onEvent }, onEvent });
+    expect(pool).toEqual({ size: 1, maxSize: 5, maxRunsPerSandbox: 100, idleTimeoutMs: Infinity, resetOnRelease: true, sandbox: { language: 'python', timeoutMs: 5000, onEvent, snapshot: true }, onEvent });
+    expect(resolvePoolOptions({ language: 'python', snapshot: false }).sandbox.snapshot).toBe(false);
     expect(resolvePoolOptions({ language: 'javascript', size: 0 }).maxSize).toBe(4);
     expect(resolvePoolOptions({ language: 'javascript', size: 3, maxSize: 3, maxRunsPerSandbox: 1, idleTimeoutMs: 0, resetOnRelease: false })).toMatchObject({ size: 3, maxSize: 3, maxRunsPerSandbox: 1, idleTimeoutMs: 0, resetOnRelease: false });
   });

@@ -10,7 +10,7 @@
 import { Scope, type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime } from 'quickjs-emscripten-core';
 import guestRuntimeSource from 'virtual:guest-runtime';
 import type { RunError } from '../../shared/types.js';
-import { RUNTIME_FILE } from '../../guest/describe-error.js';
+import { RUNTIME_FILE } from '../../shared/guest-files.js';
 import { newHostBridgeHandle, type BridgeTarget } from './host-functions.js';
 
 /** Longest string field the worker copies out of the guest; longer ones are cut or left out. */

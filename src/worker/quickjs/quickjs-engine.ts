@@ -14,7 +14,7 @@ import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import type { EngineOutcome, RunRequest } from '../../shared/protocol.js';
 import type { RunError } from '../../shared/types.js';
-import { USER_FILE } from '../../guest/describe-error.js';
+import { USER_FILE } from '../../shared/guest-files.js';
 import { GuestError, GuestInterrupted, INTERRUPTED, type Engine, type EngineInit, type EngineRunResult, type RunContext } from '../engine.js';
 import { driveToCompletion, type StopState } from './event-loop.js';
 import { GuestRealm, ThrownHandle } from './guest-realm.js';
