@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'vite';
 import { buildFrameHtml } from '../src/shared/frame-csp.js';
 import { atomicSignalCheck } from './pyodide-signal-check.js';
+import { VERIFIED_PYODIDE_VERSION } from '../src/worker/python/pyodide-internals.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -112,6 +113,10 @@ export function sandboxAssets(): Plugin {
       return { code: restored, map: null };
     },
     async generateBundle() {
+      const { version } = JSON.parse(await readFile(require.resolve('pyodide/package.json'), 'utf8')) as { version: string };
+      if (version !== VERIFIED_PYODIDE_VERSION) {
+        throw new Error(`pyodide ${version} is installed, but src/worker/python/pyodide-internals.ts was verified against ${VERIFIED_PYODIDE_VERSION}: re-check every private API it names, then update it`);
+      }
       const worker = await bundleIife('src/worker/javascript-main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), inertEngineUrls()] });
       const pythonWorker = await bundleIife('src/worker/python-main.ts', 'aiSandboxPythonWorker', { minify: true, plugins: [inertEngineUrls(), atomicSignalCheck()] });
       const frameScript = await bundleIife('src/frame/main.ts', 'aiSandboxFrame', { minify: true });

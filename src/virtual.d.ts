@@ -15,3 +15,8 @@ declare module 'pyodide/pyodide.asm.mjs' {
   const createPyodideModule: (settings: object) => Promise<unknown>;
   export default createPyodideModule;
 }
+
+/** Vite's `import.meta.glob`, as the Python worker uses it: eager, as text. */
+interface ImportMeta {
+  glob(pattern: string, options: { query: '?raw'; import: 'default'; eager: true }): Record<string, string>;
+}

@@ -161,57 +161,68 @@ function plain(v: unknown, seen: object[], budget: Budget, depth: number): unkno
   const o = v as object;
   for (let i = 0; i < seen.length; i++) if (seen[i] === o) return CIRCULAR;
   if (depth >= MAX_DEPTH) throw BUDGET_EXCEEDED;
+  const builtin = plainBuiltin(o, seen, budget, depth);
+  if (builtin) return builtin.value;
+  seen[seen.length] = o;
+  try {
+    return plainContainer(o, seen, budget, depth);
+  } finally {
+    seen.length--;
+  }
+}
+
+/** Dates, regexps, boxed primitives, promises and weak collections, buffers and views; undefined for anything else. */
+function plainBuiltin(o: object, seen: object[], budget: Budget, depth: number): { value: unknown } | undefined {
   if (hasBrand(dateGetTime, o)) {
     const t = apply(dateGetTime, o, []) as number;
-    return t === t ? apply(dateToISOString, o, []) : null;
+    return { value: t === t ? apply(dateToISOString, o, []) : null };
   }
   if (hasBrand(regexpSource, o) && o !== protoOf(RegExp)) {
     let flags = '';
     for (let i = 0; i < regexpFlags.length; i++) if (apply(regexpFlags[i]![1], o, [])) flags += regexpFlags[i]![0];
-    return `/${apply(regexpSource, o, []) as string}/${flags}`;
+    return { value: `/${apply(regexpSource, o, []) as string}/${flags}` };
   }
-  if (hasBrand(numberValueOf, o)) return plain(apply(numberValueOf, o, []), seen, budget, depth);
-  if (hasBrand(stringValueOf, o)) return plain(apply(stringValueOf, o, []), seen, budget, depth);
-  if (hasBrand(booleanValueOf, o)) return plain(apply(booleanValueOf, o, []), seen, budget, depth);
-  if (apply(isPrototypeOf, promiseProto, [o]) || hasBrand(weakMapHas, o, [{}]) || hasBrand(weakSetHas, o, [{}])) return undefined;
-  if (hasBrand(bufferByteLength, o)) return plainList(new Uint8ArrayCtor(o as ArrayBuffer), seen, budget, depth);
-  if (isView(o)) {
-    if (hasBrand(dataViewBuffer, o)) {
-      const bytes = new Uint8ArrayCtor(apply(dataViewBuffer, o, []) as ArrayBuffer, apply(dataViewOffset, o, []) as number, apply(dataViewLength, o, []) as number);
-      return plainList(bytes, seen, budget, depth);
-    }
-    if (hasBrand(typedArrayBuffer, o)) return plainList(o as unknown as ArrayLike<unknown>, seen, budget, depth, apply(typedArrayLength, o, []) as number);
+  if (hasBrand(numberValueOf, o)) return { value: plain(apply(numberValueOf, o, []), seen, budget, depth) };
+  if (hasBrand(stringValueOf, o)) return { value: plain(apply(stringValueOf, o, []), seen, budget, depth) };
+  if (hasBrand(booleanValueOf, o)) return { value: plain(apply(booleanValueOf, o, []), seen, budget, depth) };
+  if (apply(isPrototypeOf, promiseProto, [o]) || hasBrand(weakMapHas, o, [{}]) || hasBrand(weakSetHas, o, [{}])) return { value: undefined };
+  if (hasBrand(bufferByteLength, o)) return { value: plainList(new Uint8ArrayCtor(o as ArrayBuffer), seen, budget, depth) };
+  if (!isView(o)) return undefined;
+  if (hasBrand(dataViewBuffer, o)) {
+    const bytes = new Uint8ArrayCtor(apply(dataViewBuffer, o, []) as ArrayBuffer, apply(dataViewOffset, o, []) as number, apply(dataViewLength, o, []) as number);
+    return { value: plainList(bytes, seen, budget, depth) };
   }
-  seen[seen.length] = o;
-  try {
-    if (isArray(o)) return plainArray(o as unknown[], seen, budget, depth);
-    if (hasBrand(setSize, o)) return plainList(drain(apply(setValues, o, []) as object, setIteratorNext), seen, budget, depth);
-    if (hasBrand(mapSize, o)) {
-      const entries = drain(apply(mapEntries, o, []) as object, mapIteratorNext) as Array<[unknown, unknown]>;
-      let stringKeys = true;
-      for (let i = 0; i < entries.length; i++) if (typeof entries[i]![0] !== 'string') stringKeys = false;
-      return stringKeys ? plainObject(entries as Array<[string, unknown]>, seen, budget, depth) : plainList(entries, seen, budget, depth);
-    }
-    const fields = list<[string, unknown]>();
-    const field = (key: string, value: unknown) => (fields[fields.length] = pair(key, value));
-    if (apply(isPrototypeOf, errorProto, [o])) {
-      const name = inheritedData(o, 'name');
-      const message = ownData(o, 'message', true)?.value;
-      const stack = ownData(o, 'stack', true)?.value;
-      field('name', typeof name === 'string' ? name : 'Error');
-      field('message', typeof message === 'string' ? message : '');
-      if (typeof stack === 'string' && stack) field('stack', stack);
-      return plainObject(fields, seen, budget, depth);
-    }
-    const names = keys(o);
-    for (let i = 0; i < names.length; i++) {
-      const prop = ownData(o, names[i]!);
-      if (prop) field(names[i]!, prop.value);
-    }
+  if (hasBrand(typedArrayBuffer, o)) return { value: plainList(o as unknown as ArrayLike<unknown>, seen, budget, depth, apply(typedArrayLength, o, []) as number) };
+  return undefined;
+}
+
+/** Arrays, sets, maps, errors and other objects (their own enumerable data properties). */
+function plainContainer(o: object, seen: object[], budget: Budget, depth: number): unknown {
+  if (isArray(o)) return plainArray(o as unknown[], seen, budget, depth);
+  if (hasBrand(setSize, o)) return plainList(drain(apply(setValues, o, []) as object, setIteratorNext), seen, budget, depth);
+  if (hasBrand(mapSize, o)) {
+    const entries = drain(apply(mapEntries, o, []) as object, mapIteratorNext) as Array<[unknown, unknown]>;
+    let stringKeys = true;
+    for (let i = 0; i < entries.length; i++) if (typeof entries[i]![0] !== 'string') stringKeys = false;
+    return stringKeys ? plainObject(entries as Array<[string, unknown]>, seen, budget, depth) : plainList(entries, seen, budget, depth);
+  }
+  const fields = list<[string, unknown]>();
+  const field = (key: string, value: unknown) => (fields[fields.length] = pair(key, value));
+  if (apply(isPrototypeOf, errorProto, [o])) {
+    const name = inheritedData(o, 'name');
+    const message = ownData(o, 'message', true)?.value;
+    const stack = ownData(o, 'stack', true)?.value;
+    field('name', typeof name === 'string' ? name : 'Error');
+    field('message', typeof message === 'string' ? message : '');
+    if (typeof stack === 'string' && stack) field('stack', stack);
     return plainObject(fields, seen, budget, depth);
-  } finally {
-    seen.length--;
   }
+  const names = keys(o);
+  for (let i = 0; i < names.length; i++) {
+    const prop = ownData(o, names[i]!);
+    if (prop) field(names[i]!, prop.value);
+  }
+  return plainObject(fields, seen, budget, depth);
 }
 
 function plainList(items: ArrayLike<unknown>, seen: object[], budget: Budget, depth: number, length = items.length): unknown[] {

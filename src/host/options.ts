@@ -36,6 +36,7 @@ const SANDBOX_KEYS = new Set([
   'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
 ]);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
+const NETWORK_KEYS = new Set(['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests']);
 
 /** Sandbox options with every default filled in. */
 export interface ResolvedSandboxOptions {
@@ -78,14 +79,29 @@ function checkKeys(where: string, value: object, known: Set<string>): void {
   }
 }
 
-function number(where: string, name: keyof typeof LIMITS, value: unknown, fallback: number, integer: boolean): number {
+/** The range a numeric option takes; `infinite` lets `Infinity` through (meaning "never"). */
+interface NumberSpec {
+  min: number;
+  max: number;
+  integer: boolean;
+  infinite?: boolean;
+}
+
+/** The one check of every numeric option: its type, then its range. */
+function numberOption(where: string, name: string, value: unknown, fallback: number, spec: NumberSpec): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number') throw new TypeError(`${where}: ${name} must be a number, got ${typeof value}`);
-  const [min, max] = LIMITS[name];
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new RangeError(`${where}: ${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${value}`);
+  const inRange = Number.isFinite(value) && value >= spec.min && value <= spec.max && (!spec.integer || Number.isInteger(value));
+  if (!inRange && !(spec.infinite && value === Infinity)) {
+    const range = spec.max === Infinity ? `of at least ${spec.min}` : `from ${spec.min} to ${spec.max}`;
+    throw new RangeError(`${where}: ${name} must be ${spec.integer ? 'an integer' : 'a number'} ${range}, got ${value}`);
   }
   return value;
+}
+
+function number(where: string, name: keyof typeof LIMITS, value: unknown, fallback: number, integer: boolean): number {
+  const [min, max] = LIMITS[name];
+  return numberOption(where, name, value, fallback, { min, max, integer });
 }
 
 function callback(where: string, name: string, value: unknown): ((text: string) => void) | undefined {
@@ -159,17 +175,10 @@ function networkPolicy(where: string, value: unknown): NetworkPolicy | undefined
     throw new TypeError(`${where}: network must be 'none' or { allow: [origins or patterns] }`);
   }
   const v = value as Record<string, unknown>;
-  for (const key of Object.keys(v)) {
-    if (!['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests'].includes(key)) throw new TypeError(`${where}: unknown network option "${key}"`);
-  }
+  checkKeys(`${where}: network`, v, NETWORK_KEYS);
   const allow = v.allow as unknown[];
   if (!allow.every((a) => typeof a === 'string')) throw new TypeError(`${where}: network.allow must be an array of strings`);
-  const limit = (name: keyof NetworkLimits, max: number): number => {
-    const x = v[name];
-    if (x === undefined) return NETWORK_DEFAULTS[name];
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > max) throw new RangeError(`${where}: network.${name} must be an integer from 1 to ${max}`);
-    return x;
-  };
+  const limit = (name: keyof NetworkLimits, max: number): number => numberOption(where, `network.${name}`, v[name], NETWORK_DEFAULTS[name], { min: 1, max, integer: true });
   return createNetworkPolicy(allow as string[], {
     timeoutMs: limit('timeoutMs', 2 ** 31 - 1),
     maxResponseBytes: limit('maxResponseBytes', 256 * 1024 * 1024),
@@ -238,14 +247,9 @@ export interface ResolvedPoolOptions {
   onEvent: ((event: SandboxEvent) => void) | undefined;
 }
 
-function count(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`createSandboxPool: ${name} must be a number, got ${typeof value}`);
-  if (!(value === Infinity || (Number.isInteger(value) && value >= min))) {
-    throw new RangeError(`createSandboxPool: ${name} must be an integer of at least ${min}, got ${value}`);
-  }
-  return value;
-}
+/** A pool's count option: a whole number of at least `min`, or `Infinity` for "no bound". */
+const count = (name: string, value: unknown, fallback: number, min: number): number =>
+  numberOption('createSandboxPool', name, value, fallback, { min, max: Infinity, integer: true, infinite: true });
 
 /** Validates `createSandboxPool`'s options: the pool's own here, the rest as `createSandbox` does. */
 export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {

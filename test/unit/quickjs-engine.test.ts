@@ -153,6 +153,14 @@ describe('reset', () => {
   });
 });
 
+describe('promise-job storms', () => {
+  it('a storm that doubles its jobs still ends with a result, never a rejected run', async () => {
+    const r = await t.run('const spin = () => { Promise.resolve().then(spin); Promise.resolve().then(spin) }; spin(); await new Promise(() => {})', { timeoutMs: 100 });
+    expect(['timeout', 'memory', 'crashed']).toContain(r.status);
+    if (r.status !== 'crashed') expect((await t.run('6 * 7')).value).toBe(42);
+  }, 60_000); // the storm grows the heap to its limit first: seconds of work on a loaded machine
+});
+
 describe('caps hold when the guest replaces what describes its values', () => {
   it('a forged JSON.stringify cannot push a value or an error past the caps', async () => {
     const big = await t.run('JSON.stringify = () => "x".repeat(5e6); ({ a: 1 })', { maxValueBytes: 1000 });

@@ -11,16 +11,10 @@
  * honest worker enforces, while the frame and the host bound the rest.
  */
 import type { PyodideAPI } from 'pyodide';
+import { emscriptenFs, type EmscriptenFs, type FsNode } from './pyodide-internals.js';
 import { definedMemories, sourceBytes } from './wasm-memories.js';
 
 const PAGE = 64 * 1024;
-
-type FS = PyodideAPI['FS'];
-interface FsNode {
-  mode: number;
-  contents?: Record<string, FsNode> | ArrayBufferView | number[] | null;
-  mounted?: { root: FsNode } | null;
-}
 
 /** The worker's memory budget. One per worker, installed before Pyodide loads. */
 export class MemoryBudget {
@@ -31,7 +25,7 @@ export class MemoryBudget {
   private fileBytes = 0;
   /** File bytes that belong to the engine (standard library, installed packages), not the guest. */
   private baselineFileBytes = 0;
-  private fs: FS | undefined;
+  private fs: EmscriptenFs | undefined;
 
   constructor(readonly maxBytes: number) {}
 
@@ -114,7 +108,7 @@ export class MemoryBudget {
    * ENOSPC. `baseline()` then marks what is there as the engine's own.
    */
   countFiles(pyodide: PyodideAPI): void {
-    const FS = pyodide.FS as unknown as FS & { filesystems: { MEMFS: MemFs }; ErrnoError: new (errno: number) => Error };
+    const FS = emscriptenFs(pyodide);
     this.fs = FS;
     const MEMFS = FS.filesystems.MEMFS;
     const ENOSPC = (pyodide.ERRNO_CODES as Record<string, number>).ENOSPC!;
@@ -129,12 +123,12 @@ export class MemoryBudget {
     // File nodes use the operations table MEMFS built at its first use, a copy of stream_ops.
     const fileOps = MEMFS.ops_table.file.stream;
     const { write } = fileOps;
-    fileOps.write = function (this: unknown, stream: { node: FsNode }, buffer: Uint8Array, offset: number, length: number, position: number, canOwn?: boolean) {
+    fileOps.write = function (stream, buffer, offset, length, position, canOwn) {
       claim(stream.node, position + length);
       return write.call(this, stream, buffer, offset, length, position, canOwn);
     };
     const { resizeFileStorage } = MEMFS;
-    MEMFS.resizeFileStorage = function (this: unknown, node: FsNode, newSize: number) {
+    MEMFS.resizeFileStorage = function (node, newSize) {
       claim(node, newSize);
       return resizeFileStorage.call(this, node, newSize);
     };
@@ -185,7 +179,7 @@ export class MemoryBudget {
       if (this.fs!.isDir(node.mode)) for (const child of Object.values(contents as Record<string, FsNode>)) visit(child);
       else if (this.fs!.isFile(node.mode)) total += storageBytes(node);
     };
-    visit((this.fs as unknown as { root: FsNode }).root);
+    visit(this.fs.root);
     this.fileBytes = total;
   }
 }
@@ -198,16 +192,4 @@ function storageBytes(node: FsNode): number {
   const { contents } = node;
   if (ArrayBuffer.isView(contents)) return contents.byteLength;
   return Array.isArray(contents) ? contents.length : 0;
-}
-
-/** The parts of Emscripten's MEMFS the budget wraps. */
-interface MemFs {
-  ops_table: {
-    file: {
-      stream: {
-        write(this: unknown, stream: { node: FsNode }, buffer: Uint8Array, offset: number, length: number, position: number, canOwn?: boolean): number;
-      };
-    };
-  };
-  resizeFileStorage(this: unknown, node: FsNode, newSize: number): void;
 }

@@ -1,7 +1,8 @@
 /**
  * Python in Pyodide. The interpreter loads from the bytes the host handed in (see asset-fetch.ts),
- * under the worker's memory budget; its `js` module is a curated object (js-globals.ts); runner.py
- * evaluates each cell like a notebook and describes its value and errors as plain JSON.
+ * under the worker's memory budget; its `js` module is a curated object (js-globals.ts); the
+ * sandbox's Python package (runtime/_ai_sandbox) evaluates each cell like a notebook and describes
+ * its value and errors as plain JSON.
  *
  * A Python guest owns this worker's JavaScript scope (through `js`, `pyodide_js` and `pyodide.ffi`):
  * nothing here is a guarantee to the host. The frame checks and caps whatever this engine reports,
@@ -14,7 +15,7 @@
  */
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
-import runnerSource from './runner.py?raw';
+import bootstrapSource from './runtime/bootstrap.py?raw';
 import { SNAPSHOT_FILE, type EngineOutcome, type FsRequest, type FsResult, type HostCallKind, type InstallRequest, type RunRequest } from '../../shared/protocol.js';
 import type { RunOutput } from '../../shared/types.js';
 import type { Engine, EngineInit, EngineRunResult, RunContext } from '../engine.js';
@@ -24,6 +25,7 @@ import { guestFs, HOME } from './guest-fs.js';
 import { MemoryBudget } from './memory-budget.js';
 import { createJsGlobals, noNetwork } from './js-globals.js';
 import { GuestTimers } from './guest-timers.js';
+import { makeMemorySnapshot, onFatal, type SnapshotLoadOptions } from './pyodide-internals.js';
 
 /** A URL that never resolves on the network; Pyodide's asset requests to it are answered locally. */
 const INDEX_URL = 'https://ai-sandbox.invalid/pyodide/';
@@ -31,11 +33,33 @@ const INDEX_URL = 'https://ai-sandbox.invalid/pyodide/';
 /** Captured before any guest code: a guest may replace the global one. */
 const parseJson = JSON.parse;
 
+/** The sandbox's Python modules by path below `runtime/`, written to {@link PYTHON_DIR} at start. */
+const PYTHON_SOURCES = Object.fromEntries(
+  Object.entries(import.meta.glob('./runtime/**/*.py', { query: '?raw', import: 'default', eager: true })).map(([path, source]) => [path.slice('./runtime/'.length), source]),
+);
+/** Where the sandbox's Python modules live in the interpreter's file system (bootstrap.py adds it to sys.path). */
+const PYTHON_DIR = '/lib/ai_sandbox';
+
 interface PySession {
   run(code: string, maxValueBytes: number): Promise<string>;
   configure_tools(names: string[], call: (name: string, args: string) => Promise<string>): void;
   take_outputs(): string;
   cancel(): void;
+}
+
+/** Writes the sandbox's Python modules into the interpreter and starts its session. */
+function startRuntime(pyodide: PyodideAPI, importHints: Record<string, string>): PySession {
+  for (const [path, source] of Object.entries(PYTHON_SOURCES)) {
+    const file = `${PYTHON_DIR}/${path}`;
+    pyodide.FS.mkdirTree(file.slice(0, file.lastIndexOf('/')));
+    pyodide.FS.writeFile(file, source);
+  }
+  const start = pyodide.runPython(bootstrapSource) as ((hintsJson: string) => PySession) & { destroy(): void };
+  try {
+    return start(JSON.stringify(importHints));
+  } finally {
+    start.destroy();
+  }
 }
 
 /** Streams one of Python's output streams to whatever run is current, decoding UTF-8 across writes. */
@@ -54,7 +78,7 @@ class StreamRelay {
   }
 }
 
-/** A loaded interpreter with the runner installed. Owned by the worker. */
+/** A loaded interpreter with the sandbox's Python package installed. Owned by the worker. */
 export class PyodideEngine implements Engine {
   private readonly stdout = new StreamRelay();
   private readonly stderr = new StreamRelay();
@@ -83,14 +107,13 @@ export class PyodideEngine implements Engine {
     // would cost time in every loop and could never fire. (Pyodide's check reads and clears this
     // buffer in one atomic step: the build makes it so, see scripts/pyodide-signal-check.ts.)
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
-    // Pyodide's hook for fatal errors, such as the browser's stack running out inside the
-    // interpreter. After one, the interpreter is unusable and the pending call never settles.
-    (pyodide as unknown as { _api: { on_fatal?: (error: unknown) => void } })._api.on_fatal = (error) => this.onFatal?.(error);
+    // After a fatal error (the browser's stack ran out inside the interpreter) the run never settles.
+    onFatal(pyodide, (error) => this.onFatal?.(error));
   }
 
   /**
    * Loads Pyodide from the handed-in files (from a memory snapshot when one is handed in; a
-   * snapshot Pyodide refuses falls back to a normal start), then installs the runner.
+   * snapshot Pyodide refuses falls back to a normal start), then installs the sandbox's Python package.
    */
   static async create(init: EngineInit): Promise<PyodideEngine> {
     const budget = new MemoryBudget(init.config.memoryLimitBytes);
@@ -104,7 +127,7 @@ export class PyodideEngine implements Engine {
     // With a network grant, the guest's fetch (js.fetch, pyodide.http) goes through the host.
     const jsglobals = createJsGlobals(init.config.network ? createHostFetch(() => callHost) : noNetwork, timers);
     const snapshot = init.files[SNAPSHOT_FILE];
-    const load = (extra: Record<string, unknown>) =>
+    const load = (extra: SnapshotLoadOptions | Record<string, never>) =>
       withAssetFetch(INDEX_URL, init.files, () =>
         loadPyodide({
           indexURL: INDEX_URL,
@@ -113,7 +136,7 @@ export class PyodideEngine implements Engine {
           packageBaseUrl: INDEX_URL,
           // Hands over the module factory instead of letting Pyodide import() it from the network.
           createPyodideModule,
-          // matplotlib, when installed, draws with the sandbox's headless backend (see runner.py).
+          // matplotlib, when installed, draws with the sandbox's headless backend (runtime/_ai_sandbox_mpl.py).
           env: { HOME, MPLBACKEND: 'module://_ai_sandbox_mpl' },
           jsglobals,
           stdout: () => {},
@@ -127,7 +150,7 @@ export class PyodideEngine implements Engine {
     if (init.config.snapshot === 'make') {
       pyodide = await load({ _makeSnapshot: true });
       // Taken before anything of ours is loaded: the state of a freshly started interpreter.
-      taken = (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
+      taken = makeMemorySnapshot(pyodide);
     } else if (snapshot) {
       try {
         pyodide = await load({ _loadSnapshot: new Uint8Array(snapshot) });
@@ -139,23 +162,7 @@ export class PyodideEngine implements Engine {
       pyodide = await load({});
     }
     pyodide.FS.chdir(HOME);
-    const session = pyodide.runPython(`
-import types, sys
-_runner = types.ModuleType("_ai_sandbox")
-exec(${JSON.stringify(runnerSource)}, _runner.__dict__)
-sys.modules["_ai_sandbox"] = _runner
-# The matplotlib backend, imported only if matplotlib is installed and used.
-import os
-os.makedirs("/lib/ai_sandbox", exist_ok=True)
-with open("/lib/ai_sandbox/_ai_sandbox_mpl.py", "w") as f:
-    f.write(_runner.MPL_BACKEND_SOURCE)
-sys.path.append("/lib/ai_sandbox")
-_runner.IMPORT_HINTS = ${JSON.stringify(init.config.importHints ?? {})}
-# An interpreter restored from a snapshot would otherwise repeat the snapshot's random state.
-import random
-random.seed()
-_runner.session
-`) as PySession;
+    const session = startRuntime(pyodide, init.config.importHints ?? {});
     // From here on, guest-made WebAssembly and files count toward the memory limit.
     budget.guardNewWasm();
     budget.countFiles(pyodide);

@@ -36,6 +36,8 @@ const WASM_PAGE = 64 * 1024;
 const WASM_BASE_BYTES = 16 * 1024 * 1024;
 /** Extra memory allowed while describing a result or error after the guest used its share. */
 const DESCRIBE_HEADROOM_BYTES = 4 * 1024 * 1024;
+/** How long the jobs an interrupted run left may take to drain before its runtime is replaced instead. */
+const SETTLE_MS = 50;
 /** QuickJS's own messages when an allocation or a string outgrows what it allows. */
 const MEMORY_MESSAGES = /^(out of memory|string too long)$/;
 
@@ -104,12 +106,17 @@ export class QuickJsEngine implements Engine {
   /**
    * Replaces the runtime (and its realm) with an empty one in the same wasm instance. Every handle
    * into the old one is disposed first: QuickJS asserts, when a runtime is freed, that no object
-   * outlives it, and the assertion would abort the whole wasm instance.
+   * outlives it, and the assertion aborts the whole wasm instance. QuickJS itself can leave objects
+   * behind after a storm of interrupted promise jobs, so a fresh instance is the fallback.
    */
-  private replaceRuntime(): void {
-    this.realm.dispose();
-    this.runtime.dispose();
-    this.newRuntime();
+  private async replaceRuntime(): Promise<void> {
+    try {
+      this.realm.dispose();
+      this.runtime.dispose();
+      this.newRuntime();
+    } catch {
+      await this.boot();
+    }
   }
 
   async run(request: RunRequest, context: RunContext): Promise<EngineRunResult> {
@@ -120,23 +127,39 @@ export class QuickJsEngine implements Engine {
       return stop.fired;
     });
     this.current = context;
-    let outcome: EngineOutcome;
+    let outcome: EngineOutcome | undefined;
+    let trap: unknown;
     try {
       this.realm.beginRun(request.maxOutputBytes);
       outcome = await this.evaluate(request, context, deadline, stop);
     } catch (error) {
-      const known = this.outcomeOf(error, stop);
-      if (known) outcome = known;
-      else return this.recoverFromTrap(error);
+      try {
+        outcome = this.outcomeOf(error, stop);
+      } catch (inner) {
+        trap = inner; // describing what the guest threw broke the instance
+      }
+      if (!outcome) trap ??= error;
     } finally {
       this.current = undefined;
     }
+    if (!outcome) return this.recoverFromTrap(trap);
     // However the guest ended, an interrupt that fired is what stopped it.
     if (stop.fired) outcome = { kind: 'interrupted', error: INTERRUPTED };
-    let stateLost = this.settleAfterRun();
-    if (outcome.kind === 'threw' && outcome.memory && !stateLost) stateLost = this.recoverFromMemoryPressure();
+    const stateLost = await this.cleanUpAfter(outcome);
     this.runtime.setInterruptHandler(() => false);
     return stateLost ? { outcome, stateLost } : { outcome };
+  }
+
+  /** Ends what the run left and frees memory it still holds; true when the guest's state was lost. */
+  private async cleanUpAfter(outcome: EngineOutcome): Promise<boolean> {
+    try {
+      if (await this.settleAfterRun()) return true;
+      return outcome.kind === 'threw' && outcome.memory === true && (await this.recoverFromMemoryPressure());
+    } catch {
+      // The instance broke while ending a storm of promise jobs (QuickJS aborted): a fresh one.
+      await this.boot();
+      return true;
+    }
   }
 
   private async evaluate(request: RunRequest, context: RunContext, deadline: number, stop: StopState): Promise<EngineOutcome> {
@@ -217,15 +240,17 @@ export class QuickJsEngine implements Engine {
    * loop such as `for(;;) await 0`. If jobs keep coming, the runtime is replaced. True when the
    * guest's state was lost.
    */
-  private settleAfterRun(): boolean {
+  private async settleAfterRun(): Promise<boolean> {
     this.realm.clearTimers();
     this.runtime.setInterruptHandler(() => true);
-    for (let i = 0; i < 100 && this.runtime.hasPendingJob(); i++) {
-      const r = this.runtime.executePendingJobs(1000);
+    // Bounded in time: a storm of jobs that double is replaced, not drained.
+    const until = performance.now() + SETTLE_MS;
+    while (this.runtime.hasPendingJob() && performance.now() < until) {
+      const r = this.runtime.executePendingJobs(100);
       r.error?.dispose();
     }
     if (!this.runtime.hasPendingJob()) return false;
-    this.replaceRuntime();
+    await this.replaceRuntime();
     return true;
   }
 
@@ -238,13 +263,13 @@ export class QuickJsEngine implements Engine {
   }
 
   /** After running out of memory: if the guest still holds most of it, start clean. */
-  private recoverFromMemoryPressure(): boolean {
+  private async recoverFromMemoryPressure(): Promise<boolean> {
     if (!this.wasmMemoryExhausted()) {
       const { ctx } = this.realm;
       const used = this.runtime.computeMemoryUsage().consume((usage) => ctx.getProp(usage, 'memory_used_size').consume((h) => ctx.getNumber(h)));
       if (used < this.memoryLimitBytes * 0.75) return false;
     }
-    this.replaceRuntime();
+    await this.replaceRuntime();
     return true;
   }
 
@@ -258,7 +283,7 @@ export class QuickJsEngine implements Engine {
    * globals, no changed built-ins, no queued jobs, no timers.
    */
   async reset(): Promise<void> {
-    this.replaceRuntime();
+    await this.replaceRuntime();
   }
 
   dispose(): void {

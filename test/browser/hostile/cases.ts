@@ -31,6 +31,7 @@ export const JS_CASES: HostileCase[] = [
   { name: 'a loop that catches the interrupt and loops again', category: 'loops', code: 'for (;;) { try { while (true) {} } catch {} }', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'for(;;) await 0', category: 'loops', code: 'for (;;) await 0', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'self-rescheduling promise jobs', category: 'loops', code: 'const spin = () => Promise.resolve().then(spin); spin(); await new Promise(() => {})', expect: ['timeout'], timeoutMs: T, withinMs: killed },
+  { name: 'promise jobs that double', category: 'loops', code: 'const storm = () => { Promise.resolve().then(storm); Promise.resolve().then(storm) }; storm(); await new Promise(() => {})', expect: ['timeout', 'memory', 'crashed'], timeoutMs: T, withinMs: 30_000 },
   { name: 'an endless generator', category: 'loops', code: 'function* g() { while (true) yield 1 } for (const x of g()) {}', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'catastrophic regex backtracking', category: 'loops', code: '/(a+)+$/.test("a".repeat(40) + "b")', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'a zero-delay interval that never stops', category: 'loops', code: 'setInterval(() => {}, 0)', expect: ['timeout'], timeoutMs: T, withinMs: killed },
