@@ -169,81 +169,23 @@ function formatValue(ctx: Ctx, value: unknown, recurseTimes: number): string {
   return formatRaw(ctx, value as object, recurseTimes);
 }
 
+/** How an object is shown: its braces, a base text (a function, a date…), which keys, and how entries are listed. */
+interface Shape {
+  braces: [string, string];
+  base: string;
+  keys: Array<string | symbol>;
+  formatter: (ctx: Ctx, value: any, recurseTimes: number) => string[];
+  extrasType: 'object' | 'array';
+  noEntries: boolean;
+}
+
 function formatRaw(ctx: Ctx, value: object, recurseTimes: number): string {
-  const ctorName = constructorName(value);
-  let prefix = ctorName === null ? '[Object: null prototype] ' : ctorName !== 'Object' ? `${ctorName} ` : '';
-  let braces: [string, string] = ['{', '}'];
-  let base = '';
-  let keys: Array<string | symbol> = [];
-  let formatter: (ctx: Ctx, value: any, recurseTimes: number) => string[] = () => [];
-  let extrasType: 'object' | 'array' = 'object';
-  let noEntries = false;
-
-  if (Array.isArray(value)) {
-    keys = shownKeys(value, true);
-    prefix = ctorName !== 'Array' ? `${ctorName ?? '[Array: null prototype]'}(${value.length}) ` : '';
-    braces = [`${prefix}[`, ']'];
-    if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
-    extrasType = 'array';
-    formatter = formatArray;
-  } else if (value instanceof Set) {
-    keys = shownKeys(value, false);
-    braces = [`${ctorName ?? 'Set'}(${value.size}) {`, '}'];
-    if (value.size === 0 && keys.length === 0) return `${braces[0]}}`;
-    formatter = formatSet;
-  } else if (value instanceof Map) {
-    keys = shownKeys(value, false);
-    braces = [`${ctorName ?? 'Map'}(${value.size}) {`, '}'];
-    if (value.size === 0 && keys.length === 0) return `${braces[0]}}`;
-    formatter = formatMap;
-  } else if (isTypedArray(value)) {
-    keys = shownKeys(value, true);
-    braces = [`${ctorName}(${value.length}) [`, ']'];
-    if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
-    extrasType = 'array';
-    formatter = formatTypedArray;
-  } else {
-    keys = shownKeys(value, false);
-    if (typeof value === 'function') {
-      base = functionBase(value, ctorName);
-      keys = keys.filter((k) => k !== 'prototype');
-      if (keys.length === 0) return base;
-    } else if (value instanceof RegExp) {
-      base = RegExp.prototype.toString.call(value);
-      if (keys.length === 0) return base;
-    } else if (value instanceof Date) {
-      const t = Date.prototype.getTime.call(value);
-      base = Number.isNaN(t) ? 'Invalid Date' : Date.prototype.toISOString.call(value);
-      if (keys.length === 0) return base;
-    } else if (value instanceof Error) {
-      base = errorText(value);
-      keys = keys.filter((k) => k !== 'stack' && k !== 'message');
-      if (keys.length === 0) return base;
-    } else if (value instanceof ArrayBuffer) {
-      const bytes = new Uint8Array(value);
-      const shown = Array.from(bytes.subarray(0, 50), (b) => b.toString(16).padStart(2, '0')).join(' ');
-      const more = bytes.length > 50 ? ` ... ${bytes.length - 50} more byte${bytes.length - 50 > 1 ? 's' : ''}` : '';
-      return `ArrayBuffer { [Uint8Contents]: <${shown}${more}>, byteLength: ${bytes.length} }`;
-    } else if (value instanceof Promise) {
-      braces = ['Promise {', '}'];
-      formatter = () => ['<unknown>'];
-    } else if (value instanceof WeakMap || value instanceof WeakSet) {
-      return `${ctorName} { <items unknown> }`;
-    } else if (value instanceof Number || value instanceof String || value instanceof Boolean) {
-      const type = value instanceof Number ? 'Number' : value instanceof String ? 'String' : 'Boolean';
-      const inner = formatPrimitive(value.valueOf(), ctx);
-      base = `[${type}: ${inner}]`;
-      if (value instanceof String) keys = keys.filter((k) => !(typeof k === 'string' && /^\d+$/.test(k)));
-      if (keys.length === 0) return base;
-    } else {
-      if (keys.length === 0) return `${prefix}{}`;
-      braces[0] = `${prefix}{`;
-    }
-    if (base) noEntries = true;
-  }
-
+  const shape = shapeOf(ctx, value);
+  if (typeof shape === 'string') return shape;
+  const { braces, keys, formatter, extrasType, noEntries } = shape;
+  let { base } = shape;
   if (recurseTimes > ctx.depth) {
-    const name = Array.isArray(value) ? 'Array' : (ctorName ?? 'Object');
+    const name = Array.isArray(value) ? 'Array' : (constructorName(value) ?? 'Object');
     return `[${name}]`;
   }
   recurseTimes += 1;
@@ -263,6 +205,75 @@ function formatRaw(ctx: Ctx, value: object, recurseTimes: number): string {
     else braces[0] = `${marker} ${braces[0]}`;
   }
   return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
+}
+
+/** The shape of a collection (array, set, map, typed array), or {@link otherShape}; a string when nothing more is shown. */
+function shapeOf(ctx: Ctx, value: object): Shape | string {
+  const ctorName = constructorName(value);
+  const shape = (braces: [string, string], keys: Array<string | symbol>, formatter: Shape['formatter'], extrasType: Shape['extrasType'] = 'object'): Shape => ({
+    braces,
+    base: '',
+    keys,
+    formatter,
+    extrasType,
+    noEntries: false,
+  });
+  if (Array.isArray(value)) {
+    const keys = shownKeys(value, true);
+    const prefix = ctorName !== 'Array' ? `${ctorName ?? '[Array: null prototype]'}(${value.length}) ` : '';
+    return value.length === 0 && keys.length === 0 ? `${prefix}[]` : shape([`${prefix}[`, ']'], keys, formatArray, 'array');
+  }
+  if (value instanceof Set) {
+    const keys = shownKeys(value, false);
+    const open = `${ctorName ?? 'Set'}(${value.size}) {`;
+    return value.size === 0 && keys.length === 0 ? `${open}}` : shape([open, '}'], keys, formatSet);
+  }
+  if (value instanceof Map) {
+    const keys = shownKeys(value, false);
+    const open = `${ctorName ?? 'Map'}(${value.size}) {`;
+    return value.size === 0 && keys.length === 0 ? `${open}}` : shape([open, '}'], keys, formatMap);
+  }
+  if (isTypedArray(value)) {
+    const keys = shownKeys(value, true);
+    const open = `${ctorName}(${value.length}) [`;
+    return value.length === 0 && keys.length === 0 ? `${open}]` : shape([open, ']'], keys, formatTypedArray, 'array');
+  }
+  return otherShape(ctx, value, ctorName);
+}
+
+/** Functions, regexps, dates, errors, buffers, promises, weak collections, boxed primitives, plain objects. */
+function otherShape(ctx: Ctx, value: object, ctorName: string | null): Shape | string {
+  const prefix = ctorName === null ? '[Object: null prototype] ' : ctorName !== 'Object' ? `${ctorName} ` : '';
+  let keys = shownKeys(value, false);
+  const withBase = (base: string): Shape | string => (keys.length === 0 ? base : { braces: ['{', '}'], base, keys, formatter: () => [], extrasType: 'object', noEntries: true });
+  if (typeof value === 'function') {
+    keys = keys.filter((k) => k !== 'prototype');
+    return withBase(functionBase(value, ctorName));
+  }
+  if (value instanceof RegExp) return withBase(RegExp.prototype.toString.call(value));
+  if (value instanceof Date) {
+    const t = Date.prototype.getTime.call(value);
+    return withBase(Number.isNaN(t) ? 'Invalid Date' : Date.prototype.toISOString.call(value));
+  }
+  if (value instanceof Error) {
+    keys = keys.filter((k) => k !== 'stack' && k !== 'message');
+    return withBase(errorText(value));
+  }
+  if (value instanceof ArrayBuffer) {
+    const bytes = new Uint8Array(value);
+    const shown = Array.from(bytes.subarray(0, 50), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    const more = bytes.length > 50 ? ` ... ${bytes.length - 50} more byte${bytes.length - 50 > 1 ? 's' : ''}` : '';
+    return `ArrayBuffer { [Uint8Contents]: <${shown}${more}>, byteLength: ${bytes.length} }`;
+  }
+  if (value instanceof Promise) return { braces: ['Promise {', '}'], base: '', keys, formatter: () => ['<unknown>'], extrasType: 'object', noEntries: false };
+  if (value instanceof WeakMap || value instanceof WeakSet) return `${ctorName} { <items unknown> }`;
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    const type = value instanceof Number ? 'Number' : value instanceof String ? 'String' : 'Boolean';
+    if (value instanceof String) keys = keys.filter((k) => !(typeof k === 'string' && /^\d+$/.test(k)));
+    return withBase(`[${type}: ${formatPrimitive(value.valueOf(), ctx)}]`);
+  }
+  if (keys.length === 0) return `${prefix}{}`;
+  return { braces: [`${prefix}{`, '}'], base: '', keys, formatter: () => [], extrasType: 'object', noEntries: false };
 }
 
 function formatArray(ctx: Ctx, value: unknown[], recurseTimes: number): string[] {
@@ -449,8 +460,7 @@ export function format(...args: unknown[]): string {
     let last = 0;
     for (let i = 0; i < first.length - 1; i++) {
       if (first[i] !== '%') continue;
-      const c = first[i + 1];
-      let piece: string | undefined;
+      const c = first[i + 1]!;
       if (c === '%') {
         out += first.slice(last, i) + '%';
         last = i + 2;
@@ -458,46 +468,8 @@ export function format(...args: unknown[]): string {
         continue;
       }
       if (a >= args.length) continue;
-      const arg = args[a];
-      switch (c) {
-        case 's':
-          if (typeof arg === 'string') piece = arg;
-          else if (typeof arg === 'bigint') piece = `${arg}n`;
-          else if (typeof arg === 'object' && arg !== null) piece = hasUserToString(arg) ? String(arg) : inspect(arg, { depth: 1 });
-          else piece = formatPrimitiveTop(arg);
-          break;
-        case 'd':
-        case 'i': {
-          if (typeof arg === 'bigint') piece = `${arg}n`;
-          else if (typeof arg === 'symbol') piece = 'NaN';
-          else {
-            const n = c === 'd' ? Number(arg) : parseInt(String(arg), 10);
-            piece = formatNumber(n);
-          }
-          break;
-        }
-        case 'f':
-          piece = typeof arg === 'symbol' ? 'NaN' : formatNumber(parseFloat(String(arg)));
-          break;
-        case 'j':
-          try {
-            piece = JSON.stringify(arg);
-          } catch {
-            piece = '[Circular]';
-          }
-          break;
-        case 'o':
-          piece = inspect(arg, { depth: 4 });
-          break;
-        case 'O':
-          piece = inspect(arg);
-          break;
-        case 'c':
-          piece = '';
-          break;
-        default:
-          continue;
-      }
+      const piece = formatDirective(c, args[a]);
+      if (piece === undefined) continue;
       out += first.slice(last, i) + piece;
       last = i + 2;
       i++;
@@ -511,6 +483,38 @@ export function format(...args: unknown[]): string {
     out += (a === 0 ? '' : ' ') + piece;
   }
   return out;
+}
+
+/** One `%` directive (`s d i f j o O c`) applied to `arg`, as Node does; undefined for an unknown letter. */
+function formatDirective(c: string, arg: unknown): string | undefined {
+  switch (c) {
+    case 's':
+      if (typeof arg === 'string') return arg;
+      if (typeof arg === 'bigint') return `${arg}n`;
+      if (typeof arg === 'object' && arg !== null) return hasUserToString(arg) ? String(arg) : inspect(arg, { depth: 1 });
+      return formatPrimitiveTop(arg);
+    case 'd':
+    case 'i':
+      if (typeof arg === 'bigint') return `${arg}n`;
+      if (typeof arg === 'symbol') return 'NaN';
+      return formatNumber(c === 'd' ? Number(arg) : parseInt(String(arg), 10));
+    case 'f':
+      return typeof arg === 'symbol' ? 'NaN' : formatNumber(parseFloat(String(arg)));
+    case 'j':
+      try {
+        return String(JSON.stringify(arg)); // undefined (for undefined, functions) prints as such
+      } catch {
+        return '[Circular]';
+      }
+    case 'o':
+      return inspect(arg, { depth: 4 });
+    case 'O':
+      return inspect(arg);
+    case 'c':
+      return '';
+    default:
+      return undefined;
+  }
 }
 
 const BUILT_IN_TO_STRING: unknown[] = [

@@ -69,6 +69,8 @@ describe('format matches Node', () => {
     ['%s is %d years', 'Ann', 42.5, 'extra'],
     ['%i and %f', '42.9px', '3.5e2'],
     ['%j', { a: [1] }],
+    ['%j and %j', undefined, () => 1],
+    ['%x unknown, %s known', 'a'],
     ['%o', { a: 1 }],
     ['%O', { a: { b: { c: { d: 1 } } } }],
     ['100%% sure', 1],
