@@ -107,3 +107,13 @@ test('bad tools are refused by name at creation', async ({ host }) => {
   expect(errors[1]).toMatch(/^TypeError: .*tools.ok must be a function/);
   expect(errors[2]).toMatch(/^TypeError: .*tools must be an object/);
 });
+
+test('a tool result is capped in UTF-8 bytes, not UTF-16 units', async ({ host }) => {
+  const r = await host.evaluate(async () => {
+    // 6 units, 12 bytes of "é" (14 as JSON): within a 10-unit cap, past a 10-byte one.
+    const sb = await window.lib.createSandbox({ language: 'javascript', maxValueBytes: 10, tools: { accents: () => 'éééééé' } });
+    window.sandboxes.u = sb;
+    return sb.run('try { await tools.accents() } catch (e) { console.log(e.message) }');
+  });
+  expect(r.stdout).toMatch(/returned more than 10 bytes/);
+});
