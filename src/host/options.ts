@@ -73,9 +73,9 @@ export interface ResolvedRunOptions {
   onStderr: ((text: string) => void) | undefined;
 }
 
-function checkKeys(where: string, value: object, known: Set<string>): void {
+function checkKeys(where: string, value: object, known: Set<string>, noun = 'option'): void {
   for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new TypeError(`${where}: unknown option "${key}" (known: ${[...known].join(', ')})`);
+    if (!known.has(key)) throw new TypeError(`${where}: unknown ${noun} "${key}" (known: ${[...known].join(', ')})`);
   }
 }
 
@@ -175,7 +175,7 @@ function networkPolicy(where: string, value: unknown): NetworkPolicy | undefined
     throw new TypeError(`${where}: network must be 'none' or { allow: [origins or patterns] }`);
   }
   const v = value as Record<string, unknown>;
-  checkKeys(`${where}: network`, v, NETWORK_KEYS);
+  checkKeys(where, v, NETWORK_KEYS, 'network option');
   const allow = v.allow as unknown[];
   if (!allow.every((a) => typeof a === 'string')) throw new TypeError(`${where}: network.allow must be an array of strings`);
   const limit = (name: keyof NetworkLimits, max: number): number => numberOption(where, `network.${name}`, v[name], NETWORK_DEFAULTS[name], { min: 1, max, integer: true });
