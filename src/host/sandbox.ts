@@ -283,13 +283,22 @@ class SandboxImpl implements Sandbox {
     // Output normally arrives before the report; deliver any rest in order.
     streamed.deliver('stdout', report.stdout.slice(streamed.text.stdout.length));
     streamed.deliver('stderr', report.stderr.slice(streamed.text.stderr.length));
-    const { outcome } = report;
+    let { outcome } = report;
+    let value: unknown;
+    if (outcome.kind === 'returned' && outcome.valueJson !== undefined) {
+      try {
+        value = JSON.parse(outcome.valueJson);
+      } catch {
+        // Only a worker that broke the protocol sends a value that is not JSON: it is replaced.
+        outcome = { kind: 'failed', error: { name: 'BridgeError', message: 'the worker sent a value that is not JSON' } };
+      }
+    }
     const { status, error } = statusOf(outcome, run);
     const result: Omit<RunResult, 'durationMs' | 'stateLost'> = { status, stdout: report.stdout, stderr: report.stderr, outputs: report.outputs };
     if (error) result.error = error;
     if (outcome.kind === 'returned') {
       if (outcome.text !== undefined) result.text = outcome.text;
-      if (outcome.valueJson !== undefined) result.value = JSON.parse(outcome.valueJson) as unknown;
+      if (value !== undefined) result.value = value;
     }
     const limits = report.limitsHit;
     if (limits.includes('output') || limits.includes('value')) result.truncated = true;

@@ -93,6 +93,13 @@ test('a value that is not plain data never reaches the host: the worker is stopp
   expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42 });
 });
 
+test('a value that is not JSON ends as crashed, never as an exception in the page', async ({ host }) => {
+  await createHostile(host);
+  const r = await run(host, 'not-json-value');
+  expect(r).toMatchObject({ status: 'crashed', stateLost: true, error: { name: 'BridgeError' } });
+  expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42 });
+});
+
 test('an oversized value, error or set of rich outputs is capped by the frame', async ({ host }) => {
   await createHostile(host, { maxValueBytes: 10_000 });
   const value = await run(host, 'huge-value');
