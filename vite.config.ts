@@ -18,7 +18,11 @@ export default defineConfig({
     lib: { entry: { index: 'src/index.ts', tool: 'src/tool.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
   },
   // The playground's dev server is cross-origin isolated, as a well-configured app server is.
-  server: { port: 5173, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  // The isolation headers, and CORP cross-origin so that Firefox loads the sandbox's opaque-origin frame (README: Deploying).
+  server: {
+    port: 5173,
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+  },
   publicDir: 'demo/public',
   test: {
     include: ['test/unit/**/*.test.ts'],

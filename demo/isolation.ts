@@ -3,7 +3,10 @@
  * by itself; on a static host that cannot, the built site's service worker (`sw.js`) adds the
  * headers, and the page reloads once to come under its control. Where neither works (no service
  * workers, an insecure origin), the library falls back to restarting the sandbox to stop runaway
- * code that cannot be interrupted otherwise.
+ * code that cannot be interrupted otherwise. A service worker never sees the sandbox frame's own
+ * navigation, so frame.html gets no headers from it: only browsers with credentialless iframes
+ * (Chromium) can load the frame on a page the worker isolated. Elsewhere (Firefox, Safari) the
+ * worker is asked not to isolate (`sw.js?isolate=0`) and only caches.
  */
 
 /** How runaway code is stopped on this page. */
@@ -23,11 +26,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 export async function ensureIsolation(): Promise<IsolationMode> {
   const worker = navigator.serviceWorker;
+  const canIsolate = 'credentialless' in HTMLIFrameElement.prototype;
   if (import.meta.env.PROD && worker && window.isSecureContext) {
     try {
       // sw.js sits at the site's root, one level above the bundled scripts in assets/.
-      await withTimeout(worker.register(new URL('../sw.js', import.meta.url)), REGISTER_TIMEOUT_MS);
-      if (!crossOriginIsolated && !worker.controller && !sessionStorage.getItem(RELOADED)) {
+      await withTimeout(worker.register(new URL(canIsolate ? '../sw.js' : '../sw.js?isolate=0', import.meta.url)), REGISTER_TIMEOUT_MS);
+      if (canIsolate && !crossOriginIsolated && !worker.controller && !sessionStorage.getItem(RELOADED)) {
         await withTimeout(worker.ready, REGISTER_TIMEOUT_MS);
         sessionStorage.setItem(RELOADED, '1');
         location.reload();

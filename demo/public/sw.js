@@ -5,9 +5,11 @@
  * - keeps a copy of every same-origin file it serves, so a second visit starts from the cache:
  *   hashed build assets (`/assets/`) come from the cache first, pages from the network first.
  * A sandboxed iframe's own navigation never reaches a service worker; the library marks its frame
- * `credentialless` on isolated pages so that frame.html loads without the headers.
+ * `credentialless` on isolated pages so that frame.html loads without the headers. Browsers without
+ * credentialless iframes register it as `sw.js?isolate=0`: it then only caches (demo/isolation.ts).
  */
 const CACHE = 'ai-sandbox-demo-v1';
+const ISOLATE = new URL(self.location.href).searchParams.get('isolate') !== '0';
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => {
@@ -21,7 +23,7 @@ self.addEventListener('activate', (event) => {
 
 /** The response with the isolation headers added. */
 function isolated(response) {
-  if (response.status === 0 || response.type === 'opaqueredirect') return response;
+  if (!ISOLATE || response.status === 0 || response.type === 'opaqueredirect') return response;
   const headers = new Headers(response.headers);
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Cross-Origin-Embedder-Policy', 'require-corp');

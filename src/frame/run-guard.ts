@@ -35,6 +35,8 @@ export class RunGuard {
   private readonly used: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   private pending: Array<[StreamName, string]> = [];
   private pendingBytes = 0;
+  /** `output` events sent for this run so far. */
+  private sent = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly limits = new Set<LimitName>();
   private hostCalls = 0;
@@ -80,6 +82,7 @@ export class RunGuard {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const [stream, text] of this.pending) this.emit({ type: 'output', runSeq: this.runSeq, stream, text });
+    this.sent += this.pending.length;
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -131,7 +134,8 @@ export class RunGuard {
 
   private finish(outcome: EngineOutcome, outputs: RunOutput[]): RunReport {
     this.flush();
-    return { runSeq: this.runSeq, outcome, stdout: this.text.stdout, stderr: this.text.stderr, outputs, limitsHit: [...this.limits] };
+    const { stdout, stderr } = this.text;
+    return { runSeq: this.runSeq, outcome, stdout, stderr, outputEvents: this.sent, outputs, limitsHit: [...this.limits] };
   }
 
   private capOutcome(v: unknown): EngineOutcome {

@@ -49,7 +49,9 @@ interface Pending {
 
 /** One worker, owned by the frame. */
 export class WorkerLink {
-  private readonly worker: Worker;
+  private worker: Worker;
+  /** What was sent before the worker's script ran (init first), posted once it says it has loaded. */
+  private held: Array<[ToWorker | WorkerInit, Transferable[]]> | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private ended: WorkerEndedError | undefined;
@@ -63,25 +65,47 @@ export class WorkerLink {
 
   /** Starts the worker from its source. Throws when the browser refuses to start it. */
   constructor(
-    source: string,
+    private readonly source: string,
     files: EngineFiles,
     interrupt: SharedArrayBuffer | undefined,
     private readonly handlers: LinkHandlers,
   ) {
     this.drops = new DropReporter((count, reason) => handlers.onDropped(count, reason));
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    // Classic, not module: module workers do not start in an opaque-origin frame.
-    this.worker = new Worker(url, { name: 'ai-sandbox' });
+    const init: WorkerInit = { type: 'init', files, interrupt };
+    this.held = [[init, Object.values(files)]];
+    this.worker = this.spawn('blob');
+  }
+
+  /**
+   * Starts the worker as a classic script (module workers do not start in an opaque-origin frame)
+   * from a blob: URL, or from a data: URL where the browser refuses blob: workers: WebKit does
+   * inside an opaque-origin frame on a cross-origin isolated page.
+   */
+  private spawn(scheme: 'blob' | 'data'): Worker {
+    const url = scheme === 'blob' ? URL.createObjectURL(new Blob([this.source], { type: 'text/javascript' })) : dataUrl(this.source);
     // The worker's script is fetched asynchronously; give it time before freeing the URL.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.worker.addEventListener('error', (event) => {
+    if (scheme === 'blob') setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    let worker: Worker;
+    try {
+      worker = new Worker(url, { name: 'ai-sandbox' });
+    } catch (error) {
+      if (scheme === 'blob') return this.spawn('data');
+      throw error;
+    }
+    worker.addEventListener('error', (event) => {
       event.preventDefault();
+      if (worker !== this.worker) return;
+      // Failed before its script ran: nothing was handed over yet, so the other way can be tried.
+      if (this.held && scheme === 'blob') {
+        worker.terminate();
+        this.worker = this.spawn('data');
+        return;
+      }
       this.end(new WorkerEndedError(`the worker failed: ${event.message || 'it failed to load or crashed'}`));
     });
-    this.worker.addEventListener('messageerror', () => this.violation('a message that could not be read'));
-    this.worker.addEventListener('message', (event) => this.receive(event.data));
-    const init: WorkerInit = { type: 'init', files, interrupt };
-    this.worker.postMessage(init, Object.values(files));
+    worker.addEventListener('messageerror', () => worker === this.worker && this.violation('a message that could not be read'));
+    worker.addEventListener('message', (event) => worker === this.worker && this.receive(event.data));
+    return worker;
   }
 
   get alive(): boolean {
@@ -106,7 +130,9 @@ export class WorkerLink {
 
   /** Sends a message that expects no answer. */
   send(message: ToWorker, transfer: Transferable[] = []): void {
-    if (!this.ended) this.worker.postMessage(message, transfer);
+    if (this.ended) return;
+    if (this.held) this.held.push([message, transfer]);
+    else this.worker.postMessage(message, transfer);
   }
 
   /** Stops the worker at once, for any reason; pending calls reject with `error`. */
@@ -144,6 +170,13 @@ export class WorkerLink {
     if (why) return this.violation(why);
     const message = data as FromWorker;
     switch (message.type) {
+      case 'loaded': {
+        const held = this.held;
+        if (!held) return this.violation('a second loaded');
+        this.held = undefined;
+        for (const [m, transfer] of held) this.worker.postMessage(m, transfer);
+        return;
+      }
       case 'ack': {
         const call = this.pending.get(message.id);
         if (!call || call.ackTimer === undefined) return this.violation('an acknowledgement of no call');
@@ -199,4 +232,12 @@ export class WorkerLink {
     this.pingTimer = undefined;
     this.ping = undefined;
   }
+}
+
+/** `source` as a data: URL (base64 of its UTF-8 bytes). */
+function dataUrl(source: string): string {
+  const bytes = new TextEncoder().encode(source);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:text/javascript;base64,${btoa(binary)}`;
 }

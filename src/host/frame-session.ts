@@ -27,12 +27,24 @@ import {
 import type { EngineAssets } from './assets.js';
 
 /**
+ * Why a frame may not load on this page: on a cross-origin isolated page, browsers without
+ * credentialless iframes (Firefox, Safari) load the sandboxed (opaque-origin) frame only when its
+ * own response allows it.
+ */
+function frameLoadHint(): string {
+  if (!globalThis.crossOriginIsolated || 'credentialless' in HTMLIFrameElement.prototype) return '';
+  return ': on a cross-origin isolated page this browser needs frame.html served with `Cross-Origin-Embedder-Policy: require-corp` and `Cross-Origin-Resource-Policy: cross-origin`';
+}
+
+/**
  * How long loading the frame, and then the engine, may each take before start-up fails. Pyodide
  * takes 3–4 s alone on a 2-core machine, several times that when other sandboxes start at once.
  */
 const START_TIMEOUT_MS = 60_000;
+/** How long frame.html may take to load (one small document). */
+const FRAME_LOAD_TIMEOUT_MS = 20_000;
 /** How long a loaded frame may take to answer; it only has to run one small inline script. */
-const HANDSHAKE_TIMEOUT_MS = 5_000;
+const HANDSHAKE_TIMEOUT_MS = 15_000;
 
 /** Why a session ended: removed by its owner, or its worker died (or was stopped by the frame). */
 export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string; limit?: LimitName };
@@ -120,7 +132,8 @@ export class FrameSession {
     iframe.setAttribute('allow', 'cross-origin-isolated');
     // On an isolated page the frame loads without credentials in a partition of its own. That lets
     // it load even when frame.html comes without a COEP header, as on a static host whose isolation
-    // a service worker adds (service workers never see a sandboxed frame's navigation).
+    // a service worker adds (service workers never see a sandboxed frame's navigation). Chromium
+    // only; elsewhere frame.html needs its own headers (see frameLoadHint).
     if (globalThis.crossOriginIsolated) iframe.setAttribute('credentialless', '');
     iframe.setAttribute('aria-hidden', 'true');
     iframe.tabIndex = -1;
@@ -132,7 +145,7 @@ export class FrameSession {
     try {
       const loaded = new Promise<void>((resolve) => iframe.addEventListener('load', () => resolve(), { once: true }));
       (document.body ?? document.documentElement).append(iframe);
-      await withTimeout(loaded, START_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}`);
+      await withTimeout(loaded, FRAME_LOAD_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}${frameLoadHint()}`);
       await withTimeout(session.handshake(assets, extraFiles), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
       const report = await withTimeout(session.whileAlive(session.remote.start(config)), START_TIMEOUT_MS, 'the sandbox engine did not start in time');
       session.fromSnapshot = report?.fromSnapshot === true;

@@ -20,6 +20,12 @@ const UNINTERRUPTIBLE_GRACE_MS = 100;
 /** How long an aborted run may take to stop by itself before the frame is removed. */
 const ABORT_GRACE_MS = 400;
 /**
+ * The same with a shared-memory interrupt on its way: it crosses the page, the frame and the
+ * worker, each of which may be busy on a loaded machine (seen: over 400 ms with three engines'
+ * test suites running at once).
+ */
+const SHARED_ABORT_GRACE_MS = 1_000;
+/**
  * A waiting run stops on the RPC cancel within this; only then is the shared-memory interrupt sent
  * (a SIGINT that reaches Pyodide after its run ended would break its event loop).
  */
@@ -82,7 +88,7 @@ export async function raceRun(
           abortRequested = true;
           session.cancel(runSeq);
           after(CANCEL_FIRST_MS, () => session.interruptShared(runSeq));
-          after(ABORT_GRACE_MS, () =>
+          after(session.sharedInterrupt ? SHARED_ABORT_GRACE_MS : ABORT_GRACE_MS, () =>
             resolve({ kind: 'stop', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }),
           );
         }),

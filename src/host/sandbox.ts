@@ -18,6 +18,9 @@ import { createSandboxFs } from './sandbox-fs.js';
 import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
+/** How long a reported run waits for output events that trail its report (they normally do not). */
+const OUTPUT_CATCH_UP_MS = 1_000;
+
 /** Reports an exception thrown by a user callback without disturbing the run. */
 function reportCallbackError(error: unknown): void {
   if (typeof reportError === 'function') reportError(error);
@@ -236,7 +239,12 @@ class SandboxImpl implements Sandbox {
       selfTimed: this.language === 'javascript',
       signal: options.signal,
       disposed: this.disposedSignal.signal,
-    }).finally(() => {
+    })
+      .then(async (raced) => {
+        if (raced.ending.kind === 'report') await streamed.caughtUp(raced.ending.report.outputEvents);
+        return raced;
+      })
+      .finally(() => {
       this.activeRun = undefined;
       activeRun.ended.abort(new Error('the run ended'));
       session.onOutput = undefined;
@@ -250,6 +258,8 @@ class SandboxImpl implements Sandbox {
   /** Streams the run's output to the caller's callbacks and keeps what was delivered. */
   private streamTo(session: FrameSession, runSeq: number, options: ResolvedRunOptions) {
     const text: Record<StreamName, string> = { stdout: '', stderr: '' };
+    let received = 0;
+    let waiting: { count: number; resolve(): void } | undefined;
     const deliver = (stream: StreamName, chunk: string) => {
       if (!chunk) return;
       text[stream] += chunk;
@@ -261,9 +271,19 @@ class SandboxImpl implements Sandbox {
       }
     };
     session.onOutput = (message) => {
-      if (message.runSeq === runSeq) deliver(message.stream, message.text);
+      if (message.runSeq !== runSeq) return;
+      deliver(message.stream, message.text);
+      if (++received >= (waiting?.count ?? Infinity)) waiting?.resolve();
     };
-    return { text, deliver };
+    /** Resolves once `count` output events have arrived (they may trail the report), or after a short wait. */
+    const caughtUp = (count: number) =>
+      received >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, OUTPUT_CATCH_UP_MS);
+            waiting = { count, resolve: () => (clearTimeout(timer), resolve()) };
+          });
+    return { text, deliver, caughtUp };
   }
 
   /** A run the host had to stop (deadline, abort, dispose, or the session died): its session is replaced. */

@@ -12,8 +12,9 @@ export function frameCspDirectives(scriptHash: string): Array<[string, string]> 
     // The frame's one inline script (pinned by hash), and compiling the engine's WebAssembly.
     // No host origin: the host hands the worker's code and wasm in, so importScripts has nothing to load.
     ['script-src', `'${scriptHash}' 'wasm-unsafe-eval'`],
-    // The worker is started from a blob: URL made of the bytes the host handed in.
-    ['worker-src', 'blob:'],
+    // The worker is started from a blob: URL made of the bytes the host handed in, or a data: URL
+    // of the same bytes where the browser refuses blob: workers here (WebKit on isolated pages).
+    ['worker-src', 'blob: data:'],
     // Not covered by default-src: no <base> rewriting, no form submission anywhere.
     ['base-uri', "'none'"],
     ['form-action', "'none'"],

@@ -166,6 +166,12 @@ export interface RunReport {
   /** Everything the frame passed on as output for this run (also streamed as `output` events). */
   stdout: string;
   stderr: string;
+  /**
+   * How many `output` events the frame sent for this run. They travel on the events port and this
+   * report on the RPC port, which browsers do not order with each other (WebKit delivers them
+   * either way): the host delivers the report after that many events.
+   */
+  outputEvents: number;
   outputs: RunOutput[];
   /** Limits the run hit; anything cut or left out because of them is gone. */
   limitsHit: LimitName[];
@@ -314,15 +320,15 @@ export function readOutputs(v: unknown): RunOutput[] | null {
  */
 export function readRunReport(v: unknown): RunReport | null {
   if (!isRecord(v)) return null;
-  const { runSeq, stdout, stderr, stateLost, memoryBytes, limitsHit } = v;
-  if (!isCount(runSeq) || typeof stdout !== 'string' || typeof stderr !== 'string') return null;
+  const { runSeq, stdout, stderr, outputEvents, stateLost, memoryBytes, limitsHit } = v;
+  if (!isCount(runSeq) || typeof stdout !== 'string' || typeof stderr !== 'string' || !isCount(outputEvents)) return null;
   if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
   if (memoryBytes !== undefined && !isCount(memoryBytes)) return null;
   if (!Array.isArray(limitsHit) || !limitsHit.every((l) => LIMIT_NAMES.has(l as string))) return null;
   const outcome = readOutcome(v.outcome);
   const outputs = readOutputs(v.outputs);
   if (!outcome || !outputs) return null;
-  const out: RunReport = { runSeq, outcome, stdout, stderr, outputs, limitsHit: [...new Set(limitsHit as LimitName[])] };
+  const out: RunReport = { runSeq, outcome, stdout, stderr, outputEvents, outputs, limitsHit: [...new Set(limitsHit as LimitName[])] };
   if (stateLost) out.stateLost = true;
   if (memoryBytes !== undefined) out.memoryBytes = memoryBytes;
   return out;

@@ -60,6 +60,8 @@ export type ToWorker =
 
 /** Worker → frame. */
 export type FromWorker =
+  /** First, once the worker's script runs: the frame holds back init and calls until then. */
+  | { type: 'loaded' }
   | { type: 'ack'; id: number }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
@@ -106,6 +108,8 @@ export function whyNotFromWorker(v: unknown): string | null {
   if (!isRecord(v)) return `a ${v === null ? 'null' : typeof v}`;
   if (Object.getPrototypeOf(v) !== Object.prototype) return 'an object that is not plain';
   switch (v.type) {
+    case 'loaded':
+      return null;
     case 'ack':
     case 'pong':
       return isCount(v.id) ? null : `a malformed ${v.type}`;

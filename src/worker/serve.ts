@@ -22,6 +22,7 @@ export function serveWorker(createEngine: EngineFactory): void {
   const send = (message: FromWorker, transfer?: Transferable[]) => channel.post(message, transfer);
   let api: WorkerApi | undefined;
   let hostCalls: HostCalls | undefined;
+  send({ type: 'loaded' });
 
   channel.listen((data) => {
     if (!api) {

@@ -5,7 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { base as test, expect, support } from './helpers.js';
 import { startPlainSiteServer } from '../server/static-server.mjs';
 
 let server: Server;
@@ -44,12 +45,20 @@ async function runAndWait(page: Page, status: string | RegExp = 'ok'): Promise<v
   await expect(page.getByTestId('status')).toHaveText(status, { timeout: 60_000 });
 }
 
-test('a shared JavaScript link runs; the page is isolated by the service worker; both themes', async ({ page }) => {
+/**
+ * The site's mode in this engine: the service worker isolates the page only where the sandbox frame
+ * can load on it without headers of its own (credentialless iframes: Chromium); elsewhere it
+ * falls back, never breaks.
+ */
+const siteMode = (browserName: string) => (browserName === 'chromium' ? 'isolated' : 'fallback mode');
+
+test('a shared JavaScript link runs; the page is isolated by the service worker where the frame allows it; both themes', async ({ page, browserName }) => {
   const errors = watchErrors(page);
   const code = "const word = 'ünïcode ✓';\nconsole.log('hi from a link');\n[word, 6 * 7]";
   await openPlayground(page, link('javascript', code));
-  await expect(page.getByTestId('mode')).toHaveText('isolated');
-  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('mode')).toHaveText(siteMode(browserName));
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(siteMode(browserName) === 'isolated');
+  support('site', siteMode(browserName) === 'isolated' ? 'isolated by its service worker' : 'fallback mode (no credentialless iframes)');
   await expect(page.getByTestId('editor')).toContainText('hi from a link');
   await runAndWait(page);
   await expect(page.getByTestId('output')).toContainText('hi from a link');
@@ -96,7 +105,8 @@ test('a shared Python link runs; errors mark their line; the address bar tracks 
   expect(errors).toEqual([]);
 });
 
-test('Stop ends an infinite loop in both languages, and the sandboxes keep their state', async ({ page }) => {
+test('Stop ends an infinite loop in both languages, and the sandboxes keep their state (isolated mode)', async ({ page, browserName }) => {
+  test.skip(siteMode(browserName) !== 'isolated', 'fallback mode restarts on Stop: covered by the fallback test below');
   const errors = watchErrors(page);
   await openPlayground(page, link('javascript', 'globalThis.kept = 7; let n = 0; while (true) n++;'));
   await page.getByTestId('timeout').fill('60000');

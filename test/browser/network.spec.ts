@@ -5,7 +5,7 @@
  * there: the page's own policy still applies on top of the sandbox's.
  */
 import { CANARY, ECHO } from './ports.js';
-import { canaryHits, expect, test } from './helpers.js';
+import { canaryHits, expect, setupOf, test } from './helpers.js';
 
 declare global {
   interface Window {
@@ -51,7 +51,7 @@ test('javascript: fetch reaches allowed origins only, without cookies or redirec
   expect(r.status).toBe('ok');
   const out = r.value as Record<string, unknown>;
   expect(out.refused).toMatch(/^error: network policy: .*not in the sandbox's network allowlist/);
-  if (info.project.name === 'csp') {
+  if (setupOf(info) === 'csp') {
     // The host page's own connect-src 'self' refuses the echo server too.
     expect(out.get).toMatch(/^error: fetch .* failed/);
   } else {
@@ -87,7 +87,7 @@ out`);
   expect(r.status).toBe('ok');
   const out = r.value as Record<string, unknown>;
   expect(out.refused).toMatch(/network policy: .*not in the sandbox's network allowlist/);
-  if (info.project.name === 'csp') expect(out.pyfetch).toMatch(/^error: /);
+  if (setupOf(info) === 'csp') expect(out.pyfetch).toMatch(/^error: /);
   else expect(out.pyfetch).toEqual([200, 'hi']);
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(await canaryHits()).toEqual([]);

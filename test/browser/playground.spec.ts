@@ -3,7 +3,7 @@
  * during development. The built site has its own, fuller suite (demo-site.spec.ts).
  */
 import type { ViteDevServer } from 'vite';
-import { expect, test } from '@playwright/test';
+import { base as test, expect } from './helpers.js';
 
 let server: ViteDevServer;
 let base = '';

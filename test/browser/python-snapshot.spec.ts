@@ -4,7 +4,7 @@
  * Pyodide refuses them.
  */
 import { expect } from '@playwright/test';
-import { openHost, test } from './helpers.js';
+import { openHost, support, test } from './helpers.js';
 import type { SandboxEvent } from '../../src/index.js';
 
 declare global {
@@ -38,6 +38,7 @@ test('later interpreters start from the snapshot, with their own random state, a
   await createPython(host, 'second', true);
   await createPython(host, 'third', true);
   expect(await readyEvents(host)).toEqual([false, true, true]);
+  support('snapshot', 'yes');
 
   const probe = 'import os, random, sys, json\nprint("cwd", os.getcwd())\nopen("f.txt", "w").write("x")\n[random.random(), sys.version_info[:2], json.dumps({"a": [1]}), os.listdir(".")]';
   const results = await host.evaluate(async (code) => Promise.all(['second', 'third'].map((n) => window.sandboxes[n]!.run(code))), probe);

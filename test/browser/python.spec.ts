@@ -3,7 +3,7 @@
  * one page and one sandbox and runs its tests in order.
  */
 import { CANARY } from './ports.js';
-import { canaryHits, expect, runIn, sharedHost, test } from './helpers.js';
+import { canaryHits, expect, runIn, sharedHost, sharedMemoryIn, support, test } from './helpers.js';
 
 const createPython = (options: Record<string, unknown> = {}) => async (page: import('@playwright/test').Page) => {
   await page.evaluate(async (options) => {
@@ -17,6 +17,7 @@ test.describe('python results', () => {
   const run = (code: string, options: Record<string, unknown> = {}) => runIn(host(), 'py', code, options);
 
   test('the last expression is the value, as plain data, with repr() as text', async () => {
+    support('starts', 'Python');
     expect(await run('xs = [1, 2, 3]\n{"total": sum(xs), "pair": (1, "a"), "none": None, "ok": True}')).toMatchObject({
       status: 'ok',
       value: { total: 6, pair: [1, 'a'], none: null, ok: true },
@@ -278,10 +279,11 @@ test.describe('python limits', () => {
     const r = await run('while True:\n    pass', { timeoutMs: 300 });
     expect(r.status).toBe('timeout');
     expect(r.durationMs).toBeLessThan(5000);
-    const isolated = info.project.name === 'coi';
+    const isolated = sharedMemoryIn(info);
     expect(r.stateLost).toBe(!isolated);
     const after = await run('globals().get("kept", "gone")');
     expect(after.value).toBe(isolated ? 'yes' : 'gone');
+    support('interrupt', isolated ? 'Python: interrupted, state kept' : 'Python: frame replaced, state lost');
     if (!isolated) return;
     // Interrupts keep working, every time (about one in a hundred used to be lost: scripts/pyodide-signal-check.ts).
     for (let i = 0; i < 5; i++) {
@@ -313,7 +315,7 @@ test.describe('python limits', () => {
     expect(r.status).toBe('timeout');
     // Without shared memory the frame is always replaced; with it, the interrupt lands between two
     // multiplications, unless one of them outlasts the grace on a loaded machine.
-    if (info.project.name !== 'coi') expect(r.stateLost).toBe(true);
+    if (!sharedMemoryIn(info)) expect(r.stateLost).toBe(true);
     expect(r.durationMs).toBeLessThan(5000);
     expect((await run('1 + 1')).value).toBe(2);
   });
@@ -330,6 +332,7 @@ test.describe('python limits', () => {
     const r = await run('big = bytearray(400 * 1024 * 1024)');
     expect(r).toMatchObject({ status: 'memory', stateLost: false, error: { name: 'MemoryError', line: 1 } });
     expect((await run('sum(kept)')).value).toBe(6);
+    support('memory', 'Python');
   });
 
   test('growing a list of 10 MB chunks ends with status memory', async () => {
@@ -342,6 +345,16 @@ test.describe('python limits', () => {
     const r = await run('def down(n):\n    return down(n + 1)\ndown(0)');
     expect(r).toMatchObject({ status: 'error', error: { name: 'RecursionError' } });
     expect(r.error!.stack!.split('\n').length).toBeLessThanOrEqual(41);
+  });
+
+  test('a recursion limit raised past the browser stack is capped, so endless recursion is a prompt RecursionError', async () => {
+    const plain = await run('import sys\nsys.setrecursionlimit(10**6)\ndef down(n):\n    return down(n + 1)\ndown(0)');
+    expect(plain).toMatchObject({ status: 'error', stateLost: false, error: { name: 'RecursionError' } });
+    expect(plain.stderr).toMatch(/recursion limit is capped at 4000/);
+    expect(plain.durationMs).toBeLessThan(5000);
+    // Deep recursion that ends still works up to the cap.
+    const deep = await run('import sys\nsys.setrecursionlimit(4000)\ndef depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\ndepth(3900)');
+    expect(deep).toMatchObject({ status: 'ok', value: 3900 });
   });
 
   test('C recursion past the browser stack is a fatal engine error: crashed, restarted, usable', async () => {

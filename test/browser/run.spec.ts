@@ -1,5 +1,5 @@
 /** The run contract across the page → iframe → worker boundary. */
-import { createIn, expect, runIn, test } from './helpers.js';
+import { createIn, expect, runIn, support, test } from './helpers.js';
 
 test.describe('results', () => {
   test('value, text, stdout and stderr of a run', async ({ host }) => {
@@ -16,6 +16,7 @@ test.describe('results', () => {
     });
     expect(r.durationMs).toBeGreaterThan(0);
     expect(r.error).toBeUndefined();
+    support('starts', 'JavaScript');
   });
 
   test('non-plain values get a plain form and a text', async ({ host }) => {

@@ -41,22 +41,28 @@ const MOUNTS = [
   ['/hostile-assets/worker.js', 'test/fixtures/hostile-worker.js'],
   ['/hostile-assets/python-worker.js', 'test/fixtures/hostile-worker.js'],
   ['/hostile-assets/', 'dist/'],
+  ['/same-origin-corp/', 'dist/'],
   ['/deep/path/to/lib/', 'dist/'],
   ['/', ''],
 ];
 
 /**
  * @param {HostSetup} setup
- * @param {string} path
- * @param {string | undefined} dest
+ * @param {string} path the file sent
+ * @param {string | undefined} dest the request's Sec-Fetch-Dest
+ * @param {string} urlPath the path asked for
  */
-function headersFor(setup, path, dest) {
+function headersFor(setup, path, dest, urlPath = path) {
   /** @type {Record<string, string>} */
   const headers = { 'Cache-Control': 'no-store' };
   if (setup === 'coi') {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+    // frame.html as the README asks for isolated pages: a sandboxed (opaque-origin) frame is
+    // cross-origin to the page, and browsers without credentialless iframes check its CORP.
+    // /same-origin-corp/ serves the library without that, as a server that missed the step would.
+    const frame = dest === 'iframe' && path.endsWith('.html') && !urlPath.startsWith('/same-origin-corp/');
+    headers['Cross-Origin-Resource-Policy'] = frame ? 'cross-origin' : 'same-origin';
   }
   // Top-level pages get the strict policy, as an app server sends it for its documents. The
   // sandbox's frame.html (loaded as an iframe) carries its own policy in a meta tag.
@@ -100,7 +106,7 @@ async function serveFile(setup, req, res) {
     return;
   }
   const dest = /** @type {string | undefined} */ (req.headers['sec-fetch-dest']);
-  await sendFile(res, file, (sent) => headersFor(setup, sent, dest), headersFor(setup, path, undefined));
+  await sendFile(res, file, (sent) => headersFor(setup, sent, dest, path), headersFor(setup, path, undefined));
 }
 
 /**

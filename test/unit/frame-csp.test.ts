@@ -19,8 +19,8 @@ describe('frame CSP', () => {
     expect(buildFrameCsp(HASH)).not.toContain("'unsafe-eval'");
   });
 
-  it('allows workers only from blob: and blocks base and form tricks', () => {
-    expect(directives.get('worker-src')).toBe('blob:');
+  it('allows workers only from blob: and data: (the bytes the host handed in) and blocks base and form tricks', () => {
+    expect(directives.get('worker-src')).toBe('blob: data:');
     expect(directives.get('base-uri')).toBe("'none'");
     expect(directives.get('form-action')).toBe("'none'");
   });

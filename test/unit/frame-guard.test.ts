@@ -31,6 +31,16 @@ describe('RunGuard', () => {
     expect(events.map((e) => (e.type === 'output' ? e.text : '')).join('')).toBe('éééabx');
   });
 
+  it('keeps the order of the two streams and counts the events it sent, for the host to wait for', () => {
+    const { guard: g, events } = guard();
+    g.output('stdout', 'a');
+    g.output('stderr', 'b');
+    g.output('stdout', 'c');
+    const report = g.report({ outcome: { kind: 'returned' }, outputs: [] });
+    expect(events.map((e) => (e.type === 'output' ? `${e.stream}:${e.text}` : e.type))).toEqual(['stdout:a', 'stderr:b', 'stdout:c']);
+    expect(report.outputEvents).toBe(3);
+  });
+
   it('coalesces a stream of chunks into few events', () => {
     const events: FrameEvent[] = [];
     const g = new RunGuard({ ...request, maxOutputBytes: 1 << 20 }, limits, (e) => events.push(e));

@@ -76,7 +76,7 @@ describe('frame ↔ worker guards', () => {
 });
 
 describe('readRunReport', () => {
-  const ok = { runSeq: 1, outcome: { kind: 'returned', valueJson: '[1]', text: '[ 1 ]' }, stdout: '', stderr: '', outputs: [{ mime: 'text/plain', data: 'x' }], limitsHit: [] };
+  const ok = { runSeq: 1, outcome: { kind: 'returned', valueJson: '[1]', text: '[ 1 ]' }, stdout: '', stderr: '', outputEvents: 0, outputs: [{ mime: 'text/plain', data: 'x' }], limitsHit: [] };
 
   it('copies known fields into a fresh object', () => {
     const report = readRunReport({ ...ok, extra: 'dropped', outcome: { kind: 'threw', error: { name: 'E', message: 'm', line: 2, junk: 1 } } });
@@ -95,6 +95,7 @@ describe('readRunReport', () => {
     ['an unknown outcome', { ...ok, outcome: { kind: 'done' } }],
     ['a value that is not JSON text', { ...ok, outcome: { kind: 'returned', valueJson: new Map() } }],
     ['non-string stdout', { ...ok, stdout: 1 }],
+    ['no count of output events', { ...ok, outputEvents: undefined }],
     ['an error without a name', { ...ok, outcome: { kind: 'threw', error: { message: 'm' } } }],
     ['negative run number', { ...ok, runSeq: -1 }],
     ['an unknown limit', { ...ok, limitsHit: ['patience'] }],

@@ -1,7 +1,7 @@
 /**
  * The hostile-code suite's cases, by the threat notes' categories, in both languages. Each states
  * the outcome it expects: the statuses it may end with and a bound on its wall time. After every
- * case the suite checks that nothing leaked (see hostile.spec.ts).
+ * case the suite checks that nothing leaked (see suite.ts).
  */
 import { CANARY } from '../ports.js';
 
@@ -13,6 +13,8 @@ export interface HostileCase {
   code: string;
   /** Statuses the case may end with. */
   expect: Status[];
+  /** Where an engine documents another outcome (README, "Supported browsers"), that engine's statuses. */
+  expectIn?: Partial<Record<'chromium' | 'firefox' | 'webkit', Status[]>>;
   /** Upper bound on the run's wall time, in ms (its timeout is `timeoutMs`). */
   withinMs: number;
   timeoutMs?: number;
@@ -42,7 +44,9 @@ export const JS_CASES: HostileCase[] = [
   { name: 'a huge typed array', category: 'memory', code: 'new Float64Array(2 ** 28)', expect: ['error', 'memory'], withinMs: fast },
   { name: 'unbounded recursion', category: 'stack', code: 'const f = () => f(); f()', expect: ['error'], withinMs: fast },
   { name: 'deeply nested JSON', category: 'stack', code: 'JSON.parse("[".repeat(300000) + "]".repeat(300000))', expect: ['error'], withinMs: fast },
-  { name: 'deeply nested code', category: 'stack', code: 'eval("(".repeat(100000) + "1" + ")".repeat(100000))', expect: ['error'], withinMs: fast },
+  // Firefox's worker stack runs out in QuickJS's parser before QuickJS's own check: the engine dies
+  // at once and is replaced (also with QuickJS's limit halved to 64 KiB).
+  { name: 'deeply nested code', category: 'stack', code: 'eval("(".repeat(100000) + "1" + ")".repeat(100000))', expect: ['error'], expectIn: { firefox: ['crashed'] }, withinMs: fast },
   {
     name: 'every network API is absent',
     category: 'network',

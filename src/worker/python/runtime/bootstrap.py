@@ -8,6 +8,9 @@ import sys
 sys.path.append("/lib/ai_sandbox")
 
 import _ai_sandbox  # noqa: E402
+from _ai_sandbox import recursion  # noqa: E402
+
+recursion.install()
 
 
 def start(import_hints_json):
