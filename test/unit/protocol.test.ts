@@ -84,7 +84,7 @@ describe('readRunReport', () => {
   });
 
   it('does not let a __proto__ key change the prototype', () => {
-    const raw = JSON.parse('{"runSeq":1,"outcome":{"kind":"returned"},"stdout":"","stderr":"","outputs":[],"limitsHit":[],"__proto__":{"polluted":true}}');
+    const raw = JSON.parse('{"runSeq":1,"outcome":{"kind":"returned"},"stdout":"","stderr":"","outputEvents":0,"outputs":[],"limitsHit":[],"__proto__":{"polluted":true}}');
     const report = readRunReport(raw)!;
     expect(Object.getPrototypeOf(report)).toBe(Object.prototype);
     expect((report as unknown as Record<string, unknown>).polluted).toBeUndefined();
