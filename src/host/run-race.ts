@@ -14,9 +14,10 @@ import { SessionEndedError, type FrameSession } from './frame-session.js';
 const HARD_KILL_GRACE_MS = 500;
 /**
  * Python without shared memory cannot be interrupted while busy (the worker's own timer only stops
- * code that awaits), so busy code is stopped by removing the frame; waiting longer is pointless.
+ * code that awaits), so busy code is stopped by removing the frame. The wait is what an awaiting
+ * cell needs to end by itself: 100 ms was too short for WebKit on a loaded machine.
  */
-const UNINTERRUPTIBLE_GRACE_MS = 100;
+const UNINTERRUPTIBLE_GRACE_MS = 300;
 /** How long an aborted run may take to stop by itself before the frame is removed. */
 const ABORT_GRACE_MS = 400;
 /**
