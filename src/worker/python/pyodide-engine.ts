@@ -175,7 +175,11 @@ export class PyodideEngine implements Engine {
   }
 
   async run(request: RunRequest, context: RunContext): Promise<EngineRunResult> {
-    if (this.interruptBuffer) Atomics.store(this.interruptBuffer, 0, 0);
+    // A SIGINT left from an earlier run is cleared; one the frame wrote for this run (an abort that
+    // arrived before the run began) is kept: the frame put this run's number beside it.
+    if (this.interruptBuffer && Atomics.load(new Int32Array(this.interruptBuffer.buffer, 0, 1), 0) !== request.runSeq) {
+      Atomics.store(this.interruptBuffer, 0, 0);
+    }
     this.stdinLines = (request.stdin ?? '').split(/(?<=\n)/).filter((l) => l !== '');
     this.current = context;
     this.stdout.target = (t) => context.output.write('stdout', t);
