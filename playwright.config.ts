@@ -23,16 +23,17 @@ for (const engine of chosen) if (!ENGINES.includes(engine)) throw new Error(`BRO
 
 /** Specs with projects of their own: each starts its own server. */
 const OWN_SERVER = [/playground\.spec/, /demo-site\.spec/];
-const PYTHON = /browser\/python\.spec/;
 const HOSTILE_JS = /hostile\/javascript\.spec/;
 const FRAME_BOUNDARY = /frame-boundary\.spec/;
 /**
  * The Python-heavy specs: seconds per interpreter start and restart. Each host setup runs them in
  * one or two engines (ENGINE_SKIP), which keeps the whole CI run within its time.
  */
-const PYTHON_HEAVY = [PYTHON, /python-snapshot\.spec/, /python-packages\.spec/, /pool\.spec/, /untrusted-worker\.spec/, /hostile\/python\.spec/];
+const PYTHON_HEAVY = [/browser\/python\.spec/, /python-snapshot\.spec/, /python-packages\.spec/, /pool\.spec/, /untrusted-worker\.spec/, /hostile\/python\.spec/];
+/** Specs a plain page adds nothing to, once the isolated page ran them. */
+const PLAIN_ADDS_NOTHING = [/lifecycle\.spec/, /tools\.spec/, /events\.spec/];
 /** The strict host CSP changes start-up (both languages), isolation, loading and the network, not these. */
-const CSP_ADDS_NOTHING = [/limits\.spec/, /lifecycle\.spec/, /tools\.spec/, /events\.spec/];
+const CSP_ADDS_NOTHING = [/limits\.spec/, ...PLAIN_ADDS_NOTHING];
 
 /**
  * Specs that run under only some setups, to keep the suite short where a setup adds nothing:
@@ -62,9 +63,6 @@ async function engineUse(engine: Engine): Promise<PlaywrightTestConfig['use']> {
       return { browserName: 'webkit' };
   }
 }
-
-/** Specs a plain page adds nothing to, once the isolated page ran them. */
-const PLAIN_ADDS_NOTHING = [/lifecycle\.spec/, /tools\.spec/, /events\.spec/];
 
 /**
  * Per engine and setup, what it leaves to another engine or setup (README: "Supported browsers").
@@ -99,9 +97,8 @@ for (const engine of chosen) {
     });
   }
   // The playground on Vite's dev server (`npm start`), and the built site (dist-demo/) on a plain
-  // static server; each spec starts its own server.
-  // Chromium only for now: in Firefox these fail (README: "Supported browsers"), and the WebKit
-  // driver cannot click or type.
+  // static server; each spec starts its own server. Chromium only for now: in Firefox these fail
+  // (README: "Supported browsers"), and the WebKit driver cannot click or type.
   if (engine === 'chromium') {
     projects.push({ name: name('playground'), testMatch: /playground\.spec/, use });
     projects.push({ name: name('site'), testMatch: /demo-site\.spec/, use });

@@ -245,10 +245,10 @@ class SandboxImpl implements Sandbox {
         return raced;
       })
       .finally(() => {
-      this.activeRun = undefined;
-      activeRun.ended.abort(new Error('the run ended'));
-      session.onOutput = undefined;
-    });
+        this.activeRun = undefined;
+        activeRun.ended.abort(new Error('the run ended'));
+        session.onOutput = undefined;
+      });
     const run = { started, runSeq };
     if (ending.kind === 'stop') return this.finishStopped(session, ending, streamed.text, run);
     const elapsedMs = performance.now() - started;

@@ -97,8 +97,11 @@ export class PyodideEngine implements Engine {
     private readonly session: PySession,
     private readonly budget: MemoryBudget,
     private readonly timers: GuestTimers,
-    /** Shared slot 1: Pyodide's interrupt buffer (isolated pages only). */
-    private readonly interruptBuffer: Int32Array | undefined,
+    /**
+     * The shared interrupt slots (isolated pages only): the number of the run the frame
+     * interrupted (slot 0) and Pyodide's interrupt buffer (slot 1).
+     */
+    private readonly interrupt: { runSeq: Int32Array; buffer: Int32Array } | undefined,
   ) {
     pyodide.setStdout({ write: this.stdout.write, isatty: false });
     pyodide.setStderr({ write: this.stderr.write, isatty: false });
@@ -106,7 +109,7 @@ export class PyodideEngine implements Engine {
     // Only shared memory can carry an interrupt in while Python is busy; without it, signal checks
     // would cost time in every loop and could never fire. (Pyodide's check reads and clears this
     // buffer in one atomic step: the build makes it so, see scripts/pyodide-signal-check.ts.)
-    if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
+    if (interrupt) pyodide.setInterruptBuffer(interrupt.buffer);
     // After a fatal error (the browser's stack ran out inside the interpreter) the run never settles.
     onFatal(pyodide, (error) => this.onFatal?.(error));
   }
@@ -166,8 +169,8 @@ export class PyodideEngine implements Engine {
     // From here on, guest-made WebAssembly and files count toward the memory limit.
     budget.guardNewWasm();
     budget.countFiles(pyodide);
-    const interruptBuffer = init.interrupt ? new Int32Array(init.interrupt, 4, 1) : undefined;
-    engine = new PyodideEngine(pyodide, session, budget, timers, interruptBuffer);
+    const interrupt = init.interrupt && { runSeq: new Int32Array(init.interrupt, 0, 1), buffer: new Int32Array(init.interrupt, 4, 1) };
+    engine = new PyodideEngine(pyodide, session, budget, timers, interrupt);
     engine.fromSnapshot = fromSnapshot;
     engine.snapshot = taken;
     session.configure_tools(init.config.toolNames, (name, args) => callHost('tool', name, args));
@@ -177,9 +180,7 @@ export class PyodideEngine implements Engine {
   async run(request: RunRequest, context: RunContext): Promise<EngineRunResult> {
     // A SIGINT left from an earlier run is cleared; one the frame wrote for this run (an abort that
     // arrived before the run began) is kept: the frame put this run's number beside it.
-    if (this.interruptBuffer && Atomics.load(new Int32Array(this.interruptBuffer.buffer, 0, 1), 0) !== request.runSeq) {
-      Atomics.store(this.interruptBuffer, 0, 0);
-    }
+    if (this.interrupt && Atomics.load(this.interrupt.runSeq, 0) !== request.runSeq) Atomics.store(this.interrupt.buffer, 0, 0);
     this.stdinLines = (request.stdin ?? '').split(/(?<=\n)/).filter((l) => l !== '');
     this.current = context;
     this.stdout.target = (t) => context.output.write('stdout', t);
