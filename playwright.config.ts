@@ -109,6 +109,8 @@ export default defineConfig({
   testDir: 'test/browser',
   globalSetup: './test/browser/global-setup.ts',
   timeout: 90_000,
+  // However a browser misbehaves, the run ends and writes its report well inside CI's 90 minutes.
+  globalTimeout: 55 * 60_000,
   workers: 2,
   forbidOnly: true,
   reporter: [['list'], ['json', { outputFile: '.test-reports/playwright.json' }]],

@@ -13,7 +13,7 @@ interface Row {
 }
 
 const script = fileURLToPath(new URL('./python/run_tests.py', import.meta.url));
-const run = spawnSync('python3', [script], { encoding: 'utf8' });
+const run = spawnSync('python3', [script], { encoding: 'utf8', timeout: 120_000 });
 const rows: Row[] = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Row);
 
 describe('the sandbox Python package under CPython', () => {

@@ -8,9 +8,10 @@
  *
  * Each page is one WebDriver session (its own MiniBrowser process), so pages share nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
+import { spawnGroup, stopGroup } from './process-group.js';
 
 const MINIBROWSER = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser'];
 
@@ -18,6 +19,9 @@ const MINIBROWSER = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/u
 export function miniBrowserPath(): string | undefined {
   return process.env.MINIBROWSER_PATH ?? MINIBROWSER.find((p) => existsSync(p));
 }
+
+/** How long one WebDriver command may take. */
+const COMMAND_TIMEOUT_MS = 120_000;
 
 interface WireError {
   error: string;
@@ -200,7 +204,7 @@ export class WebKitDriver {
     const binary = miniBrowserPath();
     if (!binary) throw new Error('WebKitGTK is not installed (Debian: apt-get install -y webkit2gtk-driver xvfb)');
     if (!process.env.DISPLAY) throw new Error('WebKit needs an X display: set DISPLAY (the suite starts Xvfb when it can)');
-    const child = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore' });
+    const child = spawnGroup('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1']);
     const driver = new WebKitDriver(child, `http://127.0.0.1:${port}`, binary, baseURL);
     for (let i = 0; ; i++) {
       try {
@@ -218,6 +222,8 @@ export class WebKitDriver {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body !== undefined && { body: JSON.stringify(body) }),
+      // A hung driver fails the command (longer than any test's timeout), never hangs a teardown.
+      signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
     });
     const { value } = (await res.json()) as { value: unknown };
     if (!res.ok) {
@@ -250,8 +256,9 @@ export class WebKitDriver {
     return 'WebKitGTK';
   }
 
+  /** Stops WebKitWebDriver and every MiniBrowser it started. */
   async close(): Promise<void> {
-    this.process.kill();
+    await stopGroup(this.process);
   }
 
   /** This driver as the `Browser` the fixtures hand out. */
