@@ -1,13 +1,16 @@
 // @ts-nocheck -- a script that drives a page; its page-side globals are untyped.
-// `npm run bench`: ai-sandbox against bare quickjs-emscripten in a plain worker, side by side in
-// one Chromium run, under a cross-origin isolated page and a plain one. Prints a table of medians
-// and ratios, and writes bench-results/latest.json. Numbers only: nothing here passes or fails.
+// `npm run bench`: ai-sandbox against bare quickjs-emscripten (and bare Pyodide) in a plain worker,
+// side by side in one Chromium run, under a cross-origin isolated page and a plain one; then cold
+// start, warm round trip and fib(27) beside the bare engine in Firefox and WebKit too
+// (`BENCH_ENGINES=chromium,firefox,webkit`, the default, picks them). Prints tables of medians and
+// ratios, and writes bench-results/latest.json. Numbers only: nothing here passes or fails.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from '@playwright/test';
-import { build } from 'vite';
+import { chromium, firefox } from '@playwright/test';
+import { build, runnerImport } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/browser/chromium.mjs';
+import { FIREFOX_RELAY, firefoxPath } from '../test/browser/engines/firefox.mjs';
 import { startStaticServer } from '../test/server/static-server.mjs';
 import { PROGRAMS } from '../bench/programs.mjs';
 
@@ -15,6 +18,10 @@ const root = new URL('..', import.meta.url).pathname;
 const ITERATIONS = { cold: 7, warm: 200, cpu: 5, overrun: 6, pooled: 5, idle: 5 };
 const PY_ITERATIONS = { cold: 3, warm: 100, cpu: 3, overrun: 3, pooled: 3, idle: 3 };
 const ITERATIONS_BY_LANGUAGE = { javascript: ITERATIONS, python: PY_ITERATIONS };
+/** The comparison in every engine: fewer rounds, beside Chromium's full set above. */
+const ENGINE_ITERATIONS = { javascript: { cold: 5, warm: 100, cpu: 3, overrun: 2 }, python: { cold: 3, warm: 50, cpu: 3, overrun: 2 } };
+const ENGINES = (process.env.BENCH_ENGINES ?? 'chromium,firefox,webkit').split(',').map((e) => e.trim());
+for (const engine of ENGINES) if (!['chromium', 'firefox', 'webkit'].includes(engine)) throw new Error(`BENCH_ENGINES: unknown engine ${engine}`);
 
 /**
  * Memory of every Chromium process (the bench's browser is the only one running), as the
@@ -104,9 +111,68 @@ for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plai
     throughput = await page.evaluate(() => window.runThroughputBench());
   }
   await page.close();
-  server.close();
 }
 await browser.close();
+
+/**
+ * The bench page in Firefox (Playwright over WebDriver BiDi) or WebKitGTK (WebKitWebDriver), as
+ * the browser suite drives them; both answer `newPage()` with `goto`, `evaluate` and `close`.
+ */
+async function otherEngine(engine) {
+  if (engine === 'firefox') {
+    const ff = await firefox.launch({ channel: 'moz-firefox', executablePath: FIREFOX_RELAY, env: { ...process.env, FIREFOX_BINARY: firefoxPath() } });
+    return { newPage: () => ff.newPage(), close: () => ff.close() };
+  }
+  const load = async (path) => (await runnerImport(`${root}test/browser/engines/${path}`)).module;
+  const { WebKitDriver } = await load('webdriver.ts');
+  const { spawnGroup, stopGroup } = await load('process-group.ts');
+  let xvfb;
+  if (!process.env.DISPLAY) {
+    xvfb = spawnGroup('Xvfb', [':98', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp']);
+    process.env.DISPLAY = ':98';
+    await sleep(500);
+  }
+  // A whole measurement is one WebDriver command: no time limit on it.
+  const driver = await WebKitDriver.launch(4680, undefined, { commandTimeoutMs: 3_600_000 });
+  return {
+    newPage: () => driver.asBrowser().newPage(),
+    close: async () => {
+      await driver.close();
+      if (xvfb) await stopGroup(xvfb);
+    },
+  };
+}
+
+/** Per engine, page and language: the first four rows of the tables below, ours beside bare. */
+const engines = {};
+for (const engine of ENGINES) {
+  engines[engine] = {};
+  if (engine === 'chromium') {
+    for (const [name, byLanguage] of Object.entries(results)) engines.chromium[name] = byLanguage;
+    continue;
+  }
+  let other;
+  try {
+    other = await otherEngine(engine);
+  } catch (error) {
+    log(`${engine}: not measured, ${error.message}`);
+    engines[engine] = { unavailable: error.message };
+    continue;
+  }
+  for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plain', servers.plain]]) {
+    const page = await other.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/bench/bench.html`);
+    while (!(await page.evaluate(() => window.benchReady === true))) await sleep(100);
+    engines[engine][name] = {};
+    for (const [language, it] of Object.entries(ENGINE_ITERATIONS)) {
+      log(`${engine}, ${name} ${language}: start, run, CPU, overruns`);
+      engines[engine][name][language] = await page.evaluate(([l, i]) => window.runBench(l, i), [language, it]);
+    }
+    await page.close();
+  }
+  await other.close();
+}
+for (const server of Object.values(servers)) server.close();
 
 log('native python3, one process per program');
 const native = nativeThroughput();
@@ -143,6 +209,23 @@ for (const [setup, byLanguage] of Object.entries(results)) {
   }
 }
 
+console.log('\nEvery engine: ai-sandbox / the bare engine in a worker of the same page, medians in ms');
+console.log('| engine | page | language | cold start | warm `1 + 1` | `fib(27)` | runaway loop back after its deadline |');
+console.log('| --- | --- | --- | ---: | ---: | ---: | ---: |');
+const pair = (r, key) => `${fmt(r.ours[key])} / ${fmt(r.bare[key])}`;
+for (const [engine, byPage] of Object.entries(engines)) {
+  if (byPage.unavailable) {
+    console.log(`| ${engine} | not measured: ${byPage.unavailable} | | | | | |`);
+    continue;
+  }
+  for (const [setup, byLanguage] of Object.entries(byPage)) {
+    for (const [language, r] of Object.entries(byLanguage)) {
+      const page = `${setup.split(' ')[0]}${r.crossOriginIsolated ? '' : ', not isolated'}`;
+      console.log(`| ${engine} | ${page} | ${language} | ${pair(r, 'coldMs')} | ${pair(r, 'warmMs')} | ${pair(r, 'fib27Ms')} | ${pair(r, 'loopOverrunMs')} |`);
+    }
+  }
+}
+
 console.log(`\n${PROGRAMS.length} small Python programs, one after the other (ms)`);
 console.log('| | total | per program | ratio to native |');
 console.log('| --- | ---: | ---: | ---: |');
@@ -157,6 +240,6 @@ const { stdout: _ours, ...throughputSummary } = throughput;
 const { stdout: _native, ...nativeSummary } = native;
 writeFileSync(
   `${root}bench-results/latest.json`,
-  JSON.stringify({ date: new Date().toISOString(), iterations: ITERATIONS_BY_LANGUAGE, results, throughput: { ...throughputSummary, native: nativeSummary, mismatches } }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), iterations: ITERATIONS_BY_LANGUAGE, results, engineIterations: ENGINE_ITERATIONS, engines, throughput: { ...throughputSummary, native: nativeSummary, mismatches } }, null, 2),
 );
 console.log('\nwrote bench-results/latest.json');

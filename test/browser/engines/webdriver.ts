@@ -20,7 +20,7 @@ export function miniBrowserPath(): string | undefined {
   return process.env.MINIBROWSER_PATH ?? MINIBROWSER.find((p) => existsSync(p));
 }
 
-/** How long one WebDriver command may take. */
+/** How long one WebDriver command may take unless `launch` says otherwise: longer than any test. */
 const COMMAND_TIMEOUT_MS = 120_000;
 
 interface WireError {
@@ -197,15 +197,16 @@ export class WebKitDriver {
     private readonly binary: string,
     /** The project's baseURL, which Playwright would give its own contexts. */
     private readonly baseURL: string | undefined,
+    private readonly commandTimeoutMs: number,
   ) {}
 
   /** Starts `WebKitWebDriver` on `port`; MiniBrowser needs an X display (`DISPLAY`, e.g. Xvfb). */
-  static async launch(port: number, baseURL?: string): Promise<WebKitDriver> {
+  static async launch(port: number, baseURL?: string, { commandTimeoutMs = COMMAND_TIMEOUT_MS } = {}): Promise<WebKitDriver> {
     const binary = miniBrowserPath();
     if (!binary) throw new Error('WebKitGTK is not installed (Debian: apt-get install -y webkit2gtk-driver xvfb)');
     if (!process.env.DISPLAY) throw new Error('WebKit needs an X display: set DISPLAY (the suite starts Xvfb when it can)');
     const child = spawnGroup('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1']);
-    const driver = new WebKitDriver(child, `http://127.0.0.1:${port}`, binary, baseURL);
+    const driver = new WebKitDriver(child, `http://127.0.0.1:${port}`, binary, baseURL, commandTimeoutMs);
     for (let i = 0; ; i++) {
       try {
         await driver.command('GET', '/status');
@@ -222,8 +223,8 @@ export class WebKitDriver {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body !== undefined && { body: JSON.stringify(body) }),
-      // A hung driver fails the command (longer than any test's timeout), never hangs a teardown.
-      signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+      // A hung driver fails the command, never hangs a teardown.
+      signal: AbortSignal.timeout(this.commandTimeoutMs),
     });
     const { value } = (await res.json()) as { value: unknown };
     if (!res.ok) {
