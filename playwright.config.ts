@@ -96,13 +96,10 @@ for (const engine of chosen) {
       metadata: { setup },
     });
   }
-  // The playground on Vite's dev server (`npm start`), and the built site (dist-demo/) on a plain
-  // static server; each spec starts its own server. Chromium only for now: in Firefox these fail
-  // (README: "Supported browsers"), and the WebKit driver cannot click or type.
-  if (engine === 'chromium') {
-    projects.push({ name: name('playground'), testMatch: /playground\.spec/, use });
-    projects.push({ name: name('site'), testMatch: /demo-site\.spec/, use });
-  }
+  // The built site (dist-demo/) on a plain static server, in every engine; the playground on Vite's
+  // dev server (`npm start`), in Chromium. Each spec starts its own server.
+  projects.push({ name: name('site'), testMatch: /demo-site\.spec/, use });
+  if (engine === 'chromium') projects.push({ name: name('playground'), testMatch: /playground\.spec/, use });
 }
 
 export default defineConfig({

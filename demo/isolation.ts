@@ -20,6 +20,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
 }
 
+/** Resolves once a service worker controls this page. */
+function controlled(worker: ServiceWorkerContainer): Promise<void> {
+  return new Promise((resolve) => {
+    worker.addEventListener('controllerchange', () => resolve(), { once: true });
+    if (worker.controller) resolve();
+  });
+}
+
 /**
  * Resolves with the page's mode. In the built site it registers the service worker (also for its
  * cache); when that is what isolation needs, the page reloads once and this never resolves.
@@ -37,6 +45,9 @@ export async function ensureIsolation(): Promise<IsolationMode> {
         location.reload();
         return new Promise<never>(() => {});
       }
+      // Caching only: let the worker take this page (it claims its clients) before the engines are
+      // fetched, so that the first visit already fills the cache. No reload needed.
+      if (!canIsolate) await withTimeout(controlled(worker), REGISTER_TIMEOUT_MS).catch(() => {});
     } catch (error) {
       console.warn('ai-sandbox demo: no service worker, so no isolation or cache:', String(error));
     }

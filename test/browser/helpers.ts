@@ -90,7 +90,7 @@ function fromSandboxWorker(error: Error, browserName: string | undefined): boole
  * which its driver hands over as page errors: they are the policies doing their job, not
  * exceptions, and Chromium does not report them as page errors.
  */
-function securityReport(error: Error): boolean {
+export function isSecurityReport(error: Error | string): boolean {
   return /^(Content-Security-Policy: |(Error: )?The resource at .* was blocked due to its Cross-Origin-Resource-Policy)/.test(String(error));
 }
 
@@ -105,7 +105,7 @@ export async function openHost(page: Page, path = HOST_PAGE, lib = LIB): Promise
     const errors: string[] = [];
     pageErrors.set(page, errors);
     const browserName = page.context().browser?.()?.browserType().name();
-    page.on('pageerror', (e) => fromSandboxWorker(e, browserName) || securityReport(e) || errors.push(`${String(e)}\n${e.stack ?? ''}`));
+    page.on('pageerror', (e) => fromSandboxWorker(e, browserName) || isSecurityReport(e) || errors.push(`${String(e)}\n${e.stack ?? ''}`));
   }
   await page.goto(path);
   await page.evaluate(async (libUrl) => {
