@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'vite';
 import { buildFrameHtml } from '../src/shared/frame-csp.js';
-import { atomicSignalCheck } from './pyodide-signal-check.js';
+import { signalCheck } from './pyodide-signal-check.js';
 import { VERIFIED_PYODIDE_VERSION } from '../src/worker/python/pyodide-internals.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -118,7 +118,7 @@ export function sandboxAssets(): Plugin {
         throw new Error(`pyodide ${version} is installed, but src/worker/python/pyodide-internals.ts was verified against ${VERIFIED_PYODIDE_VERSION}: re-check every private API it names, then update it`);
       }
       const worker = await bundleIife('src/worker/javascript-main.ts', 'aiSandboxWorker', { minify: true, plugins: [guestRuntime(), inertEngineUrls()] });
-      const pythonWorker = await bundleIife('src/worker/python-main.ts', 'aiSandboxPythonWorker', { minify: true, plugins: [inertEngineUrls(), atomicSignalCheck()] });
+      const pythonWorker = await bundleIife('src/worker/python-main.ts', 'aiSandboxPythonWorker', { minify: true, plugins: [inertEngineUrls(), signalCheck()] });
       const frameScript = await bundleIife('src/frame/main.ts', 'aiSandboxFrame', { minify: true });
       const hash = `sha256-${createHash('sha256').update(frameScript).digest('base64')}`;
       const wasmPath = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');

@@ -12,12 +12,6 @@ import { SessionEndedError, type FrameSession } from './frame-session.js';
  * normally ends the run within milliseconds; this covers code that never yields to it.
  */
 const HARD_KILL_GRACE_MS = 500;
-/**
- * Python without shared memory cannot be interrupted while busy (the worker's own timer only stops
- * code that awaits), so busy code is stopped by removing the frame. The wait is what an awaiting
- * cell needs to end by itself: 100 ms was too short for WebKit on a loaded machine.
- */
-const UNINTERRUPTIBLE_GRACE_MS = 300;
 /** How long an aborted run may take to stop by itself before the frame is removed. */
 const ABORT_GRACE_MS = 400;
 /**
@@ -72,11 +66,11 @@ export async function raceRun(
       },
     ),
     new Promise<Ending>((resolve) => {
-      // A waiting Python cell is cancelled by the worker's own timer at the deadline; a busy one
-      // needs the shared-memory interrupt, which only a cross-origin isolated frame has.
+      // A waiting Python cell is cancelled by the worker's own timer at the deadline, and a busy one
+      // interrupts itself; where the frame has shared memory (cross-origin isolated) it also
+      // writes SIGINT. Code that defeats both is stopped by removing the frame.
       if (!selfTimed) after(timeoutMs + CANCEL_FIRST_MS, () => session.interruptShared(runSeq));
-      const grace = selfTimed || session.sharedInterrupt ? HARD_KILL_GRACE_MS : UNINTERRUPTIBLE_GRACE_MS;
-      after(timeoutMs + grace, () =>
+      after(timeoutMs + HARD_KILL_GRACE_MS, () =>
         resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }),
       );
     }),

@@ -1,20 +1,21 @@
 /**
- * Pyodide's interrupt-buffer check, as shipped and as the build rewrites it. The shipped check is
+ * Pyodide's interrupt-buffer check, as shipped and as the build rewrites it (atomic, and raising
+ * SIGINT at the run's deadline). The shipped check is
  * taken from pyodide.asm.mjs and run with the frame's SIGINT landing between its read and its clear.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { makeSignalCheckAtomic } from '../../scripts/pyodide-signal-check.js';
+import { rewriteSignalCheck } from '../../scripts/pyodide-signal-check.js';
 
 const SIGINT = 2;
 const shipped = readFileSync(createRequire(import.meta.url).resolve('pyodide/pyodide.asm.mjs'), 'utf8');
 
 /** `_Py_CheckEmscriptenSignals_Helper` from a pyodide.asm.mjs source, bound to a stand-in Module. */
-function signalCheck(source: string, buffer: unknown): () => number {
+function signalCheck(source: string, buffer: unknown, module: Record<string, unknown> = {}): () => number {
   const helper = /function _Py_CheckEmscriptenSignals_Helper\(\)\{.*?\}(?=_Py_CheckEmscriptenSignals_Helper\.sig)/s.exec(source);
   if (!helper) throw new Error('the signal check was not found in pyodide.asm.mjs');
-  return new Function('Module', `${helper[0]}; return _Py_CheckEmscriptenSignals_Helper;`)({ Py_EmscriptenSignalBuffer: buffer }) as () => number;
+  return new Function('Module', `${helper[0]}; return _Py_CheckEmscriptenSignals_Helper;`)(Object.assign(module, { Py_EmscriptenSignalBuffer: buffer })) as () => number;
 }
 
 describe("Pyodide's signal check", () => {
@@ -38,8 +39,7 @@ describe("Pyodide's signal check", () => {
   });
 
   it('rewritten, reads and clears in one atomic step', () => {
-    const rewritten = makeSignalCheckAtomic(shipped);
-    expect(rewritten.length).toBeLessThan(shipped.length);
+    const rewritten = rewriteSignalCheck(shipped);
     const slot = new Int32Array(new SharedArrayBuffer(4));
     const check = signalCheck(rewritten, slot);
     expect(check.toString()).toContain('Atomics.exchange(Module.Py_EmscriptenSignalBuffer,0,0)');
@@ -50,7 +50,23 @@ describe("Pyodide's signal check", () => {
     expect(check()).toBe(0);
   });
 
+  it('rewritten, raises SIGINT once by itself when the run passed its deadline, reading the clock on every 16th check', () => {
+    const rewritten = rewriteSignalCheck(shipped);
+    // The worker's own buffer (no shared memory): nothing else can write it.
+    const module = { aiSandboxDeadline: 0, aiSandboxTicks: 0 };
+    const check = signalCheck(rewritten, new Int32Array(1), module);
+    const checks = (n: number) => Array.from({ length: n }, () => check());
+    expect(checks(64)).not.toContain(SIGINT); // no deadline
+    module.aiSandboxDeadline = performance.now() + 60_000;
+    expect(checks(64)).not.toContain(SIGINT); // not yet
+    module.aiSandboxDeadline = performance.now() - 1;
+    const after = checks(16);
+    expect(after.filter((s) => s === SIGINT)).toHaveLength(1);
+    expect(module.aiSandboxDeadline).toBe(0); // once: a guest that swallows it is the host's to stop
+    expect(checks(64)).not.toContain(SIGINT);
+  });
+
   it('the build fails when a Pyodide upgrade changes the check, rather than ship the race unnoticed', () => {
-    expect(() => makeSignalCheckAtomic('function _Py_CheckEmscriptenSignals_Helper(){return 0}')).toThrow(/not found exactly once/);
+    expect(() => rewriteSignalCheck('function _Py_CheckEmscriptenSignals_Helper(){return 0}')).toThrow(/not found exactly once/);
   });
 });

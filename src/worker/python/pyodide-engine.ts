@@ -9,9 +9,10 @@
  * and a fresh interpreter (a fresh worker) is the only reset.
  *
  * Stopping: Pyodide polls an interrupt buffer while Python runs; the frame writes SIGINT into the
- * shared one when the host asks (cross-origin isolated pages). A cell that is awaiting is cancelled
- * at its await, by the worker's own timer or the host's cancel. Code that swallows the interrupt
- * or sits in one long C call is stopped by the host removing the frame.
+ * shared one when the host asks (cross-origin isolated pages), and the check raises SIGINT by itself
+ * once the run's deadline has passed (every page). A cell that is awaiting is cancelled at its
+ * await, by the worker's own timer or the host's cancel. Code that swallows the interrupt or sits
+ * in one long C call is stopped by the host removing the frame.
  */
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import createPyodideModule from 'pyodide/pyodide.asm.mjs';
@@ -25,7 +26,10 @@ import { guestFs, HOME } from './guest-fs.js';
 import { MemoryBudget } from './memory-budget.js';
 import { createJsGlobals, noNetwork } from './js-globals.js';
 import { GuestTimers } from './guest-timers.js';
-import { makeMemorySnapshot, onFatal, type SnapshotLoadOptions } from './pyodide-internals.js';
+import { deadlineSlots, makeMemorySnapshot, onFatal, type DeadlineSlots, type SnapshotLoadOptions } from './pyodide-internals.js';
+
+/** How long after a run's deadline busy Python interrupts itself (see `run`). */
+const SELF_INTERRUPT_AFTER_MS = 50;
 
 /** A URL that never resolves on the network; Pyodide's asset requests to it are answered locally. */
 const INDEX_URL = 'https://ai-sandbox.invalid/pyodide/';
@@ -82,6 +86,8 @@ class StreamRelay {
 export class PyodideEngine implements Engine {
   private readonly stdout = new StreamRelay();
   private readonly stderr = new StreamRelay();
+  /** Where the rewritten signal check reads the run's deadline. */
+  private readonly module: DeadlineSlots;
   private stdinLines: string[] = [];
   /** The run in progress; its tool calls go to the host. */
   private current: RunContext | undefined;
@@ -103,13 +109,16 @@ export class PyodideEngine implements Engine {
      */
     private readonly interrupt: { runSeq: Int32Array; buffer: Int32Array } | undefined,
   ) {
+    this.module = deadlineSlots(pyodide);
     pyodide.setStdout({ write: this.stdout.write, isatty: false });
     pyodide.setStderr({ write: this.stderr.write, isatty: false });
     pyodide.setStdin({ stdin: () => this.stdinLines.shift() ?? null });
-    // Only shared memory can carry an interrupt in while Python is busy; without it, signal checks
-    // would cost time in every loop and could never fire. (Pyodide's check reads and clears this
-    // buffer in one atomic step: the build makes it so, see scripts/pyodide-signal-check.ts.)
-    if (interrupt) pyodide.setInterruptBuffer(interrupt.buffer);
+    // The frame writes SIGINT into the shared buffer (isolated pages); without shared memory the
+    // buffer is the worker's own, and the signal check raises SIGINT at the run's deadline by
+    // itself (the build rewrites Pyodide's check: scripts/pyodide-signal-check.ts).
+    pyodide.setInterruptBuffer(interrupt?.buffer ?? new Int32Array(1));
+    this.module.aiSandboxDeadline = 0;
+    this.module.aiSandboxTicks = 0;
     // After a fatal error (the browser's stack ran out inside the interpreter) the run never settles.
     onFatal(pyodide, (error) => this.onFatal?.(error));
   }
@@ -188,8 +197,14 @@ export class PyodideEngine implements Engine {
     // The worker's own timer and the host's cancel can only act while Python awaits (the worker is
     // busy otherwise): they cancel the awaiting cell. They never write SIGINT, which could land
     // after the cell returned and break Pyodide's event loop while it hands back the result. Busy
-    // code is interrupted through the shared buffer by the frame, or stopped by the host.
-    const timer = setTimeout(() => this.session.cancel(), request.timeoutMs);
+    // code is interrupted by the signal check once the deadline has passed (SELF_INTERRUPT_AFTER_MS
+    // late, so that a cell awaiting at the deadline is cancelled by the timer, which withdraws the
+    // deadline), or through the shared buffer by the frame, or stopped by the host.
+    this.module.aiSandboxDeadline = performance.now() + request.timeoutMs + SELF_INTERRUPT_AFTER_MS;
+    const timer = setTimeout(() => {
+      this.module.aiSandboxDeadline = 0;
+      this.session.cancel();
+    }, request.timeoutMs);
     let running = true;
     void context.whenCancelled.then(() => running && this.session.cancel());
     let json: string;
@@ -209,6 +224,7 @@ export class PyodideEngine implements Engine {
       this.onFatal = undefined;
       running = false;
       clearTimeout(timer);
+      this.module.aiSandboxDeadline = 0;
       // Timers the guest set through `js` end with the run (its asyncio tasks were cancelled by the runner).
       this.timers.clearAll();
       this.stdout.end();

@@ -16,6 +16,19 @@ export function makeMemorySnapshot(pyodide: PyodideAPI): Uint8Array {
   return (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot();
 }
 
+/** The run's deadline, read by Pyodide's signal check as the build rewrites it (scripts/pyodide-signal-check.ts). */
+export interface DeadlineSlots {
+  /** `performance.now()` time past which the check raises SIGINT once; 0 for none. */
+  aiSandboxDeadline: number;
+  /** Counts checks; the clock is read on every 16th. */
+  aiSandboxTicks: number;
+}
+
+/** Pyodide's Emscripten `Module` (`pyodide._module`), which the signal check reads. */
+export function deadlineSlots(pyodide: PyodideAPI): DeadlineSlots {
+  return (pyodide as unknown as { _module: DeadlineSlots })._module;
+}
+
 /**
  * Pyodide's hook for fatal errors, such as the browser's stack running out inside the
  * interpreter. After one, the interpreter is unusable and the pending call never settles.
