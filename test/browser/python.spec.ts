@@ -287,37 +287,11 @@ test.describe('python limits', () => {
     }
   });
 
-  test('a loop that swallows KeyboardInterrupt is still stopped', async () => {
-    const r = await run('while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', { timeoutMs: 300 });
-    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
-    expect(r.durationMs).toBeLessThan(5000);
-    expect((await run('1 + 1')).value).toBe(2);
-  });
-
-  test('replacing the SIGINT handler does not help', async () => {
-    const r = await run('import signal\nsignal.signal(signal.SIGINT, lambda *a: None)\nwhile True:\n    pass', { timeoutMs: 300 });
-    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
-    expect((await run('1 + 1')).value).toBe(2);
-  });
-
-  test('switching the interrupt buffer off through pyodide_js does not help', async () => {
-    const r = await run('import pyodide_js\npyodide_js.setInterruptBuffer(None)\nwhile True:\n    pass', { timeoutMs: 300 });
-    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
-    expect((await run('1 + 1')).value).toBe(2);
-  });
-
   test('a huge power is stopped (CPython checks signals between its multiplications)', async () => {
     const r = await run('7 ** (10 ** 8)', { timeoutMs: 300 });
     // The interrupt lands between two multiplications (state kept), unless one of them outlasts the
     // grace on a loaded machine (the frame is replaced).
     expect(r.status).toBe('timeout');
-    expect(r.durationMs).toBeLessThan(5000);
-    expect((await run('1 + 1')).value).toBe(2);
-  });
-
-  test('one long C call that never checks for signals is stopped by replacing the engine', async () => {
-    const r = await run('sum(range(10 ** 12))', { timeoutMs: 300 });
-    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
     expect(r.durationMs).toBeLessThan(5000);
     expect((await run('1 + 1')).value).toBe(2);
   });
@@ -371,6 +345,31 @@ test.describe('python limits', () => {
     expect(r).toMatchObject({ status: 'aborted', stateLost: false });
     expect((await run('kept2')).value).toBe(5);
   });
+});
+
+/**
+ * Code that defeats the interrupt and the deadline check: the host removes the frame. Each test has
+ * a page of its own: WebKit does not stop a worker spinning in WebAssembly when its frame is
+ * removed, so such a loop goes on until its page closes (README: Supported browsers).
+ */
+test.describe('python limits a guest defeats: the frame is replaced', () => {
+  const stopped = async (host: import('@playwright/test').Page, code: string) => {
+    await createPython({ memoryLimitMB: 256 })(host);
+    const r = await runIn(host, 'py', code, { timeoutMs: 300 });
+    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
+    expect(r.durationMs).toBeLessThan(5000);
+    expect((await runIn(host, 'py', '1 + 1')).value).toBe(2);
+  };
+
+  test('a loop that swallows KeyboardInterrupt is still stopped', ({ host }) =>
+    stopped(host, 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass'));
+
+  test('replacing the SIGINT handler does not help', ({ host }) => stopped(host, 'import signal\nsignal.signal(signal.SIGINT, lambda *a: None)\nwhile True:\n    pass'));
+
+  test('switching the interrupt buffer off through pyodide_js does not help', ({ host }) =>
+    stopped(host, 'import pyodide_js\npyodide_js.setInterruptBuffer(None)\nwhile True:\n    pass'));
+
+  test('one long C call that never checks for signals is stopped by replacing the engine', ({ host }) => stopped(host, 'sum(range(10 ** 12))'));
 });
 
 test('start-up reports progress: download with byte counts, then start, then ready', async ({ host: page }) => {
