@@ -125,13 +125,8 @@ async function otherEngine(engine) {
   }
   const load = async (path) => (await runnerImport(`${root}test/browser/engines/${path}`)).module;
   const { WebKitDriver } = await load('webdriver.ts');
-  const { spawnGroup, stopGroup } = await load('process-group.ts');
-  let xvfb;
-  if (!process.env.DISPLAY) {
-    xvfb = spawnGroup('Xvfb', [':98', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp']);
-    process.env.DISPLAY = ':98';
-    await sleep(500);
-  }
+  const { startXvfb, stopGroup } = await load('process-group.ts');
+  const xvfb = process.env.DISPLAY ? undefined : await startXvfb(':98');
   // A whole measurement is one WebDriver command: no time limit on it.
   const driver = await WebKitDriver.launch(4680, undefined, { commandTimeoutMs: 3_600_000 });
   return {

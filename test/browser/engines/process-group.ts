@@ -42,3 +42,14 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     // ESRCH: the group is empty.
   }
 }
+
+/** Starts Xvfb on `display` (":99") for WebKitGTK's MiniBrowser and sets `DISPLAY` for this process. */
+export async function startXvfb(display: string): Promise<ChildProcess> {
+  const xvfb = spawnGroup('Xvfb', [display, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp']);
+  await new Promise<void>((resolve, reject) => {
+    xvfb.once('error', (error) => reject(new Error(`WebKit needs an X display and Xvfb did not start (Debian: apt-get install -y xvfb): ${error.message}`)));
+    setTimeout(resolve, 500);
+  });
+  process.env.DISPLAY = display;
+  return xvfb;
+}
