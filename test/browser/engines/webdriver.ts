@@ -10,6 +10,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import type { Browser, Page } from '@playwright/test';
 import { spawnGroup, stopGroup } from './process-group.js';
 
@@ -218,16 +219,34 @@ export class WebKitDriver {
     }
   }
 
+  /**
+   * One WebDriver command, on a connection of its own: with fetch's kept-alive connections a
+   * command now and then went out on one WebKitWebDriver had just closed ("other side closed").
+   */
   async command(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(this.url + path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      // A hung driver fails the command, never hangs a teardown.
-      signal: AbortSignal.timeout(this.commandTimeoutMs),
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        this.url + path,
+        {
+          method,
+          agent: false,
+          headers: { 'content-type': 'application/json', ...(payload !== undefined && { 'content-length': Buffer.byteLength(payload) }) },
+          // A hung driver fails the command, never hangs a teardown.
+          signal: AbortSignal.timeout(this.commandTimeoutMs),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    const { value } = (await res.json()) as { value: unknown };
-    if (!res.ok) {
+    const { value } = JSON.parse(text) as { value: unknown };
+    if (status < 200 || status >= 300) {
       const { error, message } = value as WireError;
       throw new EvaluateError(`WebDriver ${method} ${path}: ${error}: ${message}`);
     }
