@@ -1,7 +1,9 @@
 /**
  * Dev-server middleware that serves dist/ byte for byte. Vite would otherwise rewrite
  * dist/frame.html like any page (injecting its client script), and the frame's CSP pins its one
- * inline script by hash.
+ * inline script by hash. It sends the server's configured headers too (`server.headers`: the
+ * isolation headers, and CORP cross-origin, without which Firefox does not load the sandbox frame
+ * on the isolated playground).
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -26,6 +28,7 @@ export function serveDist(): Plugin {
         if (!path.startsWith(dist)) return next();
         try {
           const body = await readFile(path);
+          for (const [name, value] of Object.entries(server.config.server.headers ?? {})) if (value !== undefined) res.setHeader(name, value);
           res.setHeader('Content-Type', TYPES[extname(path)] ?? 'application/octet-stream');
           res.end(body);
         } catch {

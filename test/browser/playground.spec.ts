@@ -3,7 +3,7 @@
  * during development. The built site has its own, fuller suite (demo-site.spec.ts).
  */
 import type { ViteDevServer } from 'vite';
-import { base as test, expect } from './helpers.js';
+import { base as test, expect, isSecurityReport } from './helpers.js';
 
 let server: ViteDevServer;
 let base = '';
@@ -21,7 +21,8 @@ test.afterAll(async () => {
 
 test('the dev-server playground is isolated and runs both languages', async ({ page }) => {
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  // Firefox reports the sandbox frame's CSP refusals as page errors: the policy at work, not faults.
+  page.on('pageerror', (e) => isSecurityReport(e) || errors.push(String(e)));
   await page.goto(base);
   await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 30_000 });
   await expect(page.getByTestId('mode')).toHaveText('isolated');
