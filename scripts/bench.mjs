@@ -77,6 +77,12 @@ await build({
   },
 });
 
+/** Opens the bench page from `server` and waits for it (goto and evaluate: every engine's driver has them). */
+async function openBenchPage(page, server) {
+  await page.goto(`http://127.0.0.1:${server.address().port}/bench/bench.html`);
+  while (!(await page.evaluate(() => window.benchReady === true))) await sleep(100);
+}
+
 const servers = { isolated: await startStaticServer('coi', 0), plain: await startStaticServer('plain', 0) };
 
 const browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
@@ -84,8 +90,7 @@ const results = {};
 let throughput;
 for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plain', servers.plain]]) {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/bench/bench.html`);
-  await page.waitForFunction(() => window.benchReady === true);
+  await openBenchPage(page, server);
   results[name] = {};
   for (const [language, it] of Object.entries(ITERATIONS_BY_LANGUAGE)) {
     log(`${name} ${language}: start, run, CPU, overruns`);
@@ -156,8 +161,7 @@ for (const engine of ENGINES) {
   }
   for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plain', servers.plain]]) {
     const page = await other.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/bench/bench.html`);
-    while (!(await page.evaluate(() => window.benchReady === true))) await sleep(100);
+    await openBenchPage(page, server);
     engines[engine][name] = {};
     for (const [language, it] of Object.entries(ENGINE_ITERATIONS)) {
       log(`${engine}, ${name} ${language}: start, run, CPU, overruns`);
