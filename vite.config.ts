@@ -6,7 +6,15 @@ import { defineConfig } from 'vitest/config';
 import { guestRuntime, sandboxAssets } from './scripts/vite-plugins.js';
 import { serveDist } from './scripts/serve-dist.js';
 
-export default defineConfig({
+/** The library's entry points: the package's `exports` (package.json) name each one. */
+const ENTRIES = {
+  index: 'src/index.ts',
+  javascript: 'src/javascript.ts',
+  python: 'src/python.ts',
+  tool: 'src/tool.ts',
+};
+
+export default defineConfig(({ command }) => ({
   plugins: [guestRuntime(), sandboxAssets(), serveDist()],
   build: {
     target: 'es2022',
@@ -15,7 +23,9 @@ export default defineConfig({
     sourcemap: true,
     // Shipped readable: users debug through it, and their own bundler minifies.
     minify: false,
-    lib: { entry: { index: 'src/index.ts', tool: 'src/tool.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+    lib: { entry: ENTRIES, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+    // Shared code in chunks beside the entries, where the engines' `new URL('./…', import.meta.url)` still resolve.
+    rolldownOptions: { output: { chunkFileNames: '[name]-[hash].js' } },
   },
   // The playground's dev server is cross-origin isolated, as a well-configured app server is.
   // The isolation headers, and CORP cross-origin so that Firefox loads the sandbox's opaque-origin frame (README: Deploying).
@@ -23,11 +33,12 @@ export default defineConfig({
     port: 5173,
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'cross-origin' },
   },
-  publicDir: 'demo/public',
+  // The demo's service worker is the playground's, not the library's: dist/ (the npm package) goes without it.
+  publicDir: command === 'serve' ? 'demo/public' : false,
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     reporters: ['default', ['json', { outputFile: '.test-reports/vitest.json' }]],
   },
-});
+}));

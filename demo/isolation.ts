@@ -4,7 +4,7 @@
  * headers, and the page reloads once to come under its control. Where neither works (no service
  * workers, an insecure origin), the library falls back to restarting the sandbox to stop runaway
  * code that cannot be interrupted otherwise. A service worker never sees the sandbox frame's own
- * navigation, so frame.html gets no headers from it: only browsers with credentialless iframes
+ * navigation, so frame.htm gets no headers from it: only browsers with credentialless iframes
  * (Chromium) can load the frame on a page the worker isolated. Elsewhere (Firefox, Safari) the
  * worker is asked not to isolate (`sw.js?isolate=0`) and only caches.
  */

@@ -1,6 +1,6 @@
 /**
  * Dev-server middleware that serves dist/ byte for byte. Vite would otherwise rewrite
- * dist/frame.html like any page (injecting its client script), and the frame's CSP pins its one
+ * dist/frame.htm like any page (injecting its client script), and the frame's CSP pins its one
  * inline script by hash. It sends the server's configured headers too (`server.headers`: the
  * isolation headers, and CORP cross-origin, without which Firefox does not load the sandbox frame
  * on the isolated playground).
@@ -13,6 +13,7 @@ import type { Plugin } from 'vite';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
   '.map': 'application/json',

@@ -2,7 +2,7 @@
  * Build plugins for the library. The sandbox needs three runtime files beside `dist/index.js`:
  * - `worker.js`: the worker, a classic script (IIFE), because module workers do not start in an
  *   opaque-origin frame;
- * - `frame.html`: the frame page with its one script inlined and pinned by hash in its CSP;
+ * - `frame.htm`: the frame page with its one script inlined and pinned by hash in its CSP;
  * - `quickjs.wasm`: the engine.
  * The guest runtime (src/guest) is bundled on its own and imported into the worker as a string
  * (`virtual:guest-runtime`), because it is evaluated inside QuickJS, not by the browser.
@@ -99,7 +99,7 @@ function inertEngineUrls(): Plugin {
 /** The Pyodide files the Python worker is handed, copied to dist/pyodide/. */
 const PYODIDE_FILES = ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
-/** Emits worker.js, frame.html and quickjs.wasm next to the library entry. */
+/** Emits worker.js, frame.htm and quickjs.wasm next to the library entry. */
 export function sandboxAssets(): Plugin {
   return {
     name: 'ai-sandbox:assets',
@@ -123,7 +123,7 @@ export function sandboxAssets(): Plugin {
       const hash = `sha256-${createHash('sha256').update(frameScript).digest('base64')}`;
       const wasmPath = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
       this.emitFile({ type: 'asset', fileName: 'worker.js', source: worker });
-      this.emitFile({ type: 'asset', fileName: 'frame.html', source: buildFrameHtml(frameScript, hash) });
+      this.emitFile({ type: 'asset', fileName: 'frame.htm', source: buildFrameHtml(frameScript, hash) });
       this.emitFile({ type: 'asset', fileName: 'quickjs.wasm', source: await readFile(wasmPath) });
       this.emitFile({ type: 'asset', fileName: 'python-worker.js', source: pythonWorker });
       for (const name of PYODIDE_FILES) {

@@ -5,7 +5,7 @@
  * - keeps a copy of every same-origin file it serves, so a second visit starts from the cache:
  *   hashed build assets (`/assets/`) come from the cache first, pages from the network first.
  * A sandboxed iframe's own navigation never reaches a service worker; the library marks its frame
- * `credentialless` on isolated pages so that frame.html loads without the headers. Browsers without
+ * `credentialless` on isolated pages so that frame.htm loads without the headers. Browsers without
  * credentialless iframes register it as `sw.js?isolate=0`: it then only caches (demo/isolation.ts).
  */
 const CACHE = 'ai-sandbox-demo-v1';

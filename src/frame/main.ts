@@ -1,5 +1,5 @@
 /**
- * The sandboxed frame's only script (inlined into frame.html, pinned by the frame's CSP). It runs
+ * The sandboxed frame's only script (inlined into frame.htm, pinned by the frame's CSP). It runs
  * in an opaque origin with `sandbox="allow-scripts"`, and never runs guest code. Its job: accept one
  * init message from the parent window, start the worker from the bytes it was handed, and stand
  * between the two: the worker talks only to this frame, which checks and caps everything it says

@@ -15,7 +15,7 @@ export interface EngineAssets {
   files: EngineFiles;
 }
 
-/** Where each language's files live, relative to the assets folder, by the name the worker asks for. */
+/** Where a language's files live, by the name the worker asks for. */
 export interface Manifest {
   frame: URL;
   worker: URL;
@@ -23,26 +23,13 @@ export interface Manifest {
 }
 
 /**
- * Every URL is a literal `new URL('./…', import.meta.url)`, so bundlers see the pattern and copy
- * the file into the app's build.
+ * The engines an entry point bundles: for each, a function returning its files' URLs as literal
+ * `new URL('./…', import.meta.url)` expressions (javascript-engine.ts, python-engine.ts), so that an app's bundler copies
+ * exactly the files of the engines it imports.
  */
-export function defaultManifest(language: Language): Manifest {
-  const frame = new URL('./frame.html', import.meta.url);
-  if (language === 'python') {
-    return {
-      frame,
-      worker: new URL('./python-worker.js', import.meta.url),
-      files: {
-        'pyodide.asm.wasm': new URL('./pyodide/pyodide.asm.wasm', import.meta.url),
-        'python_stdlib.zip': new URL('./pyodide/python_stdlib.zip', import.meta.url),
-        'pyodide-lock.json': new URL('./pyodide/pyodide-lock.json', import.meta.url),
-      },
-    };
-  }
-  return { frame, worker: new URL('./worker.js', import.meta.url), files: { 'quickjs.wasm': new URL('./quickjs.wasm', import.meta.url) } };
-}
+export type BundledEngines = Partial<Record<Language, () => Manifest>>;
 
-/** The layout of the assets folder, the same one {@link defaultManifest} spells out for bundlers. */
+/** The layout of the assets folder, the same one javascript-engine.ts and python-engine.ts spell out for bundlers. */
 const LAYOUT: Record<Language, { worker: string; files: Record<string, string> }> = {
   javascript: { worker: 'worker.js', files: { 'quickjs.wasm': 'quickjs.wasm' } },
   python: {
@@ -59,7 +46,7 @@ const LAYOUT: Record<Language, { worker: string; files: Record<string, string> }
 export function manifestAt(base: URL, language: Language): Manifest {
   const { worker, files } = LAYOUT[language];
   return {
-    frame: new URL('frame.html', base),
+    frame: new URL('frame.htm', base),
     worker: new URL(worker, base),
     files: Object.fromEntries(Object.entries(files).map(([name, path]) => [name, new URL(path, base)])),
   };
@@ -87,16 +74,11 @@ async function fetchOk(url: URL): Promise<Response> {
 }
 
 /**
- * Loads (once) a language's assets at `base`, or beside this module when `base` is undefined.
- * `onProgress` hears the bytes loaded so far (at once, if the load already finished).
+ * Loads (once) the assets a manifest names. `onProgress` hears the bytes loaded so far (at once, if
+ * the load already finished).
  */
-export function loadAssets(
-  language: Language,
-  base: URL | undefined,
-  onProgress?: (loaded: number, total: number | undefined) => void,
-): Promise<EngineAssets> {
-  const manifest = base ? manifestAt(base, language) : defaultManifest(language);
-  const key = `${language} ${manifest.worker.href}`;
+export function loadAssets(manifest: Manifest, onProgress?: (loaded: number, total: number | undefined) => void): Promise<EngineAssets> {
+  const key = manifest.worker.href;
   let load = cache.get(key);
   if (!load) {
     const names = Object.keys(manifest.files);

@@ -33,7 +33,7 @@ import type { EngineAssets } from './assets.js';
  */
 function frameLoadHint(): string {
   if (!globalThis.crossOriginIsolated || 'credentialless' in HTMLIFrameElement.prototype) return '';
-  return ': on a cross-origin isolated page this browser needs frame.html served with `Cross-Origin-Embedder-Policy: require-corp` and `Cross-Origin-Resource-Policy: cross-origin`';
+  return ': on a cross-origin isolated page this browser needs frame.htm served with `Cross-Origin-Embedder-Policy: require-corp` and `Cross-Origin-Resource-Policy: cross-origin`';
 }
 
 /**
@@ -41,7 +41,7 @@ function frameLoadHint(): string {
  * takes 3–4 s alone on a 2-core machine, several times that when other sandboxes start at once.
  */
 const START_TIMEOUT_MS = 60_000;
-/** How long frame.html may take to load (one small document). */
+/** How long frame.htm may take to load (one small document). */
 const FRAME_LOAD_TIMEOUT_MS = 20_000;
 /** How long a loaded frame may take to answer; it only has to run one small inline script. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
@@ -131,9 +131,9 @@ export class FrameSession {
     // Lets the frame share the page's cross-origin isolation, so runs can be interrupted via shared memory.
     iframe.setAttribute('allow', 'cross-origin-isolated');
     // On an isolated page the frame loads without credentials in a partition of its own. That lets
-    // it load even when frame.html comes without a COEP header, as on a static host whose isolation
+    // it load even when frame.htm comes without a COEP header, as on a static host whose isolation
     // a service worker adds (service workers never see a sandboxed frame's navigation). Chromium
-    // only; elsewhere frame.html needs its own headers (see frameLoadHint).
+    // only; elsewhere frame.htm needs its own headers (see frameLoadHint).
     if (globalThis.crossOriginIsolated) iframe.setAttribute('credentialless', '');
     iframe.setAttribute('aria-hidden', 'true');
     iframe.tabIndex = -1;

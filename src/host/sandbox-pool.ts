@@ -5,9 +5,8 @@
  */
 import { DisposedError } from '../shared/errors.js';
 import type { SandboxEvent } from '../shared/events.js';
-import type { Language, RunOptions, RunResult, Sandbox, SandboxPool, SandboxPoolOptions, SandboxPoolStats } from '../shared/types.js';
+import type { Language, RunOptions, RunResult, Sandbox, SandboxOptions, SandboxPool, SandboxPoolOptions, SandboxPoolStats } from '../shared/types.js';
 import { resolvePoolOptions, type ResolvedPoolOptions } from './options.js';
-import { createSandbox } from './sandbox.js';
 
 /** How long after handing out an idle sandbox the pool starts its replacement. */
 const TOP_UP_DELAY_MS = 250;
@@ -39,7 +38,10 @@ class SandboxPoolImpl implements SandboxPool {
   /** `warm()` calls waiting for `size` idle sandboxes. */
   private readonly warmers: Array<{ resolve(): void; reject(error: unknown): void }> = [];
 
-  constructor(private readonly options: ResolvedPoolOptions) {
+  constructor(
+    private readonly options: ResolvedPoolOptions,
+    private readonly createSandbox: (options: SandboxOptions) => Promise<Sandbox>,
+  ) {
     this.language = options.sandbox.language;
     this.fill();
   }
@@ -66,7 +68,7 @@ class SandboxPoolImpl implements SandboxPool {
       if (member) this.observe(member, event);
       this.options.onEvent?.(event);
     };
-    const start = createSandbox({ ...this.options.sandbox, onEvent: watch }).then(
+    const start = this.createSandbox({ ...this.options.sandbox, onEvent: watch }).then(
       (sandbox) => {
         this.pending--;
         member = { sandbox, runs: 0, worn: false };
@@ -229,16 +231,7 @@ class SandboxPoolImpl implements SandboxPool {
   }
 }
 
-/**
- * Creates a pool of sandboxes of one language and starts `size` of them in the background.
- * Throws `TypeError`/`RangeError` for bad options (the sandbox options are checked as by
- * {@link createSandbox}). The caller owns the pool and must `dispose()` it.
- *
- * @example
- * const pool = createSandboxPool({ language: 'python', size: 1 });
- * // …later, when the model wants to run code, no engine has to load:
- * const result = await pool.run('sum(range(10))');
- */
-export function createSandboxPool(options: SandboxPoolOptions): SandboxPool {
-  return new SandboxPoolImpl(resolvePoolOptions(options));
+/** Creates a pool whose members `createSandbox` starts (the entry point's). Entry points document it as `createSandboxPool`. */
+export function openSandboxPool(options: SandboxPoolOptions, createSandbox: (options: SandboxOptions) => Promise<Sandbox>): SandboxPool {
+  return new SandboxPoolImpl(resolvePoolOptions(options), createSandbox);
 }

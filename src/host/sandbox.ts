@@ -7,7 +7,7 @@
 import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
 import { SNAPSHOT_FILE, type EngineConfig, type HostCall, type RunReport, type RunRequest, type StreamName } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunError, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
-import { loadAssets, type EngineAssets } from './assets.js';
+import { loadAssets, manifestAt, type BundledEngines, type EngineAssets, type Manifest } from './assets.js';
 import type { LimitName, RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun, type Ending } from './run-race.js';
@@ -54,7 +54,10 @@ class SandboxImpl implements Sandbox {
   private activeRun: ActiveRun | undefined;
   private readonly hostServices: (call: HostCall) => Promise<string>;
 
-  constructor(private readonly options: ResolvedSandboxOptions) {
+  constructor(
+    private readonly options: ResolvedSandboxOptions,
+    private readonly manifest: Manifest,
+  ) {
     this.language = options.language;
     this.packages = [...options.packages];
     this.hostServices = createHostServices({
@@ -100,7 +103,7 @@ class SandboxImpl implements Sandbox {
         reportCallbackError(error);
       }
     };
-    const starting = loadAssets(this.language, this.options.assetsUrl, (loaded, total) => progress({ phase: 'download', loaded, total }))
+    const starting = loadAssets(this.manifest, (loaded, total) => progress({ phase: 'download', loaded, total }))
       .then(async (assets) => {
         progress({ phase: 'start' });
         const lockBytes = assets.files['pyodide-lock.json'];
@@ -375,7 +378,7 @@ class SandboxImpl implements Sandbox {
     if (this.language !== 'python') return Promise.reject(new NotSupportedError('packages are for Python sandboxes'));
     return this.enqueue(async () => {
       const session = await this.ensureSession();
-      const assets = await loadAssets(this.language, this.options.assetsUrl);
+      const assets = await loadAssets(this.manifest);
       await this.install(session, requests, assets.files['pyodide-lock.json']!);
       for (const r of requests) if (!this.packages.includes(r)) this.packages.push(r);
     });
@@ -423,24 +426,20 @@ class SandboxImpl implements Sandbox {
 }
 
 /**
- * Starts a sandbox: a hidden sandboxed iframe with a worker running the engine. Resolves once it
- * can run code. The caller owns the sandbox and must `dispose()` it (or `await using` it).
- *
- * Rejects with `TypeError`/`RangeError` for bad options, and `SandboxStartError` when the assets
- * cannot be loaded or the frame does not start (the message says which URL and why).
- *
- * @example
- * const sandbox = await createSandbox({ language: 'javascript', timeoutMs: 5000 });
- * const result = await sandbox.run('const xs = [1, 2, 3]; xs.map(x => x * 2)');
- * // result.status === 'ok', result.value deep-equals [2, 4, 6], result.text === '[ 2, 4, 6 ]'
- * await sandbox.dispose();
+ * Starts a sandbox whose engine files are at `assetsUrl`, or else those `engines` bundles (each
+ * entry point passes its own; see javascript-engine.ts). Entry points document it as `createSandbox`.
  */
-export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+export async function openSandbox(options: SandboxOptions, engines: BundledEngines): Promise<Sandbox> {
   const resolved = resolveSandboxOptions(options);
   if (typeof document === 'undefined') {
     throw new SandboxStartError('ai-sandbox runs in a browser page: no document here');
   }
-  const sandbox = new SandboxImpl(resolved);
+  const { language, assetsUrl } = resolved;
+  const manifest = assetsUrl ? manifestAt(assetsUrl, language) : engines[language]?.();
+  if (!manifest) {
+    throw new NotSupportedError(`this entry point does not bundle the ${language} engine: import createSandbox from 'ai-sandbox' or 'ai-sandbox/${language}', or set assetsUrl`);
+  }
+  const sandbox = new SandboxImpl(resolved, manifest);
   try {
     await sandbox.start();
   } catch (error) {

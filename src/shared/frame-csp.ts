@@ -1,5 +1,5 @@
 /**
- * The Content-Security-Policy of the sandbox frame, set by a `<meta>` tag in `frame.html`. Blob
+ * The Content-Security-Policy of the sandbox frame, set by a `<meta>` tag in `frame.htm`. Blob
  * workers inherit it, so it is also the guest's policy. It allows exactly what starting the engine
  * needs and nothing a guest could use to reach out.
  */
@@ -31,7 +31,7 @@ export function buildFrameCsp(scriptHash: string): string {
     .join('; ');
 }
 
-/** Builds `frame.html`: the inline frame script and the policy that pins it. */
+/** Builds `frame.htm`: the inline frame script and the policy that pins it. */
 export function buildFrameHtml(script: string, scriptHash: string): string {
   if (script.includes('</script')) throw new Error('frame script must not contain "</script"');
   return [

@@ -31,7 +31,7 @@ export interface SandboxOptions {
    */
   memoryLimitMB?: number;
   /**
-   * Where `frame.html`, `worker.js` and `quickjs.wasm` are served. Default: beside the module
+   * Where `frame.htm`, `worker.js` and `quickjs.wasm` are served. Default: beside the module
    * that was imported (`import.meta.url`). Must be on the host page's origin unless the server
    * sends CORS headers for the host page.
    */

@@ -1,17 +1,19 @@
 /**
  * Starts the static servers of the three host setups and the canary for the whole browser run,
- * and an X display (Xvfb) for WebKitGTK's MiniBrowser when WebKit is in the run and none is set.
+ * the fixture apps (built by Vite and webpack, for bundlers.spec.ts), and an X display (Xvfb) for WebKitGTK's MiniBrowser when WebKit is in the run and none is set.
  */
 import type { Server } from 'node:http';
 import type { FullConfig } from '@playwright/test';
 import { startCanary, startEcho, startStaticServer } from '../server/static-server.mjs';
 import { startXvfb, stopGroup } from './engines/process-group.js';
 import { PORTS } from './ports.js';
+import { buildApps } from '../fixtures/build-apps.js';
 
 /** Display number used for Xvfb when the suite starts one. */
 const DISPLAY = ':99';
 
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
+  await buildApps();
   const servers: Server[] = await Promise.all([
     startStaticServer('coi', PORTS.coi),
     startStaticServer('plain', PORTS.plain),

@@ -159,7 +159,7 @@ export function shift(c: { iframes: number; workers?: number }, n: number): { if
 export async function evaluateInFrame<R, A = undefined>(page: Page, fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
   const driver = page as unknown as { evaluateInFrame?: (selector: string, f: typeof fn, a?: A) => Promise<R> };
   if (driver.evaluateInFrame) return driver.evaluateInFrame('iframe[data-ai-sandbox]', fn, arg);
-  const frame = page.frames().find((f) => f.url().endsWith('/frame.html'));
+  const frame = page.frames().find((f) => f.url().endsWith('/frame.htm'));
   if (!frame) throw new Error('no sandbox frame');
   return frame.evaluate(fn as (arg: unknown) => R | Promise<R>, arg);
 }

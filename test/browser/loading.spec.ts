@@ -1,12 +1,9 @@
 /**
  * The built library loads the ways users load it: with no bundler from any path, with its assets
- * somewhere else (`assetsUrl`), and inside an app that Vite bundled.
+ * somewhere else (`assetsUrl`). Apps built by bundlers: bundlers.spec.ts.
  */
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { createIn, expect, expectNoPageErrors, openHost, runIn, test } from './helpers.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The URL the sandbox's frame was loaded from. */
 const frameSrc = (page: Page) => page.evaluate(() => document.querySelector<HTMLIFrameElement>('iframe[data-ai-sandbox]')?.src);
@@ -15,17 +12,17 @@ test('plain <script type=module> import from a deep path, no bundler', async ({ 
   await openHost(page, '/test/browser/pages/blank.html', '/deep/path/to/lib/index.js');
   await createIn(page, 'a');
   expect((await runIn(page, 'a', '"from a deep path"')).value).toBe('from a deep path');
-  expect(await frameSrc(page)).toMatch(/\/deep\/path\/to\/lib\/frame\.html$/);
+  expect(await frameSrc(page)).toMatch(/\/deep\/path\/to\/lib\/frame\.htm$/);
   expectNoPageErrors(page);
 });
 
 test('assetsUrl points the sandbox at assets elsewhere on the site', async ({ host }) => {
   await createIn(host, 'a', { assetsUrl: '/deep/path/to/lib' });
   expect((await runIn(host, 'a', '1 + 2')).value).toBe(3);
-  expect(await frameSrc(host)).toMatch(/\/deep\/path\/to\/lib\/frame\.html$/);
+  expect(await frameSrc(host)).toMatch(/\/deep\/path\/to\/lib\/frame\.htm$/);
 });
 
-test('frame.html without CORP cross-origin on an isolated page: Chromium and WebKit start, Firefox fails at once naming the header', async ({ host, browserName }) => {
+test('frame.htm without CORP cross-origin on an isolated page: Chromium and WebKit start, Firefox fails at once naming the header', async ({ host, browserName }) => {
   const isolated = await host.evaluate(() => crossOriginIsolated);
   const outcome = await host.evaluate(async () => {
     const started = performance.now();
@@ -46,23 +43,16 @@ test('frame.html without CORP cross-origin on an isolated page: Chromium and Web
   expect(await host.locator('iframe').count()).toBe(0);
 });
 
-test.describe('bundled by Vite', () => {
-  test.beforeAll(async () => {
-    const { build } = await import('vite');
-    await build({
-      configFile: false,
-      logLevel: 'warn',
-      root: `${root}test/fixtures/vite-app`,
-      base: './',
-      resolve: { alias: { 'ai-sandbox': `${root}dist/index.js` } },
-      build: { outDir: `${root}test/fixtures/vite-app/dist`, emptyOutDir: true, target: 'es2022' },
-    });
-  });
-
-  test('an app that imports ai-sandbox and is built by Vite runs code', async ({ page }) => {
-    await page.goto('/test/fixtures/vite-app/dist/index.html');
-    const out = () => page.evaluate(() => ({ status: document.querySelector('#out')?.getAttribute('data-status'), text: document.querySelector('#out')?.textContent }));
-    await expect.poll(async () => (await out()).status, { timeout: 20_000 }).toMatch(/ok|failed/);
-    expect((await out()).text).toBe('[10,20,30]');
-  });
+test('an entry point with one engine refuses the other language with NotSupportedError', async ({ page }) => {
+  await openHost(page, '/test/browser/pages/blank.html', '/dist/javascript.js');
+  const refused = await page.evaluate(() =>
+    window.lib.createSandbox({ language: 'python' }).then(
+      () => 'started',
+      (error: Error) => `${error.name}: ${error.message}`,
+    ),
+  );
+  expect(refused).toMatch(/^NotSupportedError: this entry point does not bundle the python engine: import createSandbox from 'ai-sandbox' or 'ai-sandbox\/python', or set assetsUrl$/);
+  await createIn(page, 'a');
+  expect((await runIn(page, 'a', '6 * 7')).value).toBe(42);
+  expect(await page.locator('iframe').count()).toBe(1);
 });

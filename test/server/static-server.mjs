@@ -20,6 +20,7 @@ export const STRICT_HOST_CSP =
 /** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -58,14 +59,14 @@ function headersFor(setup, path, dest, urlPath = path) {
   if (setup === 'coi') {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    // frame.html as the README asks for isolated pages: a sandboxed (opaque-origin) frame is
+    // frame.htm as the README asks for isolated pages: a sandboxed (opaque-origin) frame is
     // cross-origin to the page, and browsers without credentialless iframes check its CORP.
     // /same-origin-corp/ serves the library without that, as a server that missed the step would.
-    const frame = dest === 'iframe' && path.endsWith('.html') && !urlPath.startsWith('/same-origin-corp/');
+    const frame = dest === 'iframe' && /\.html?$/.test(path) && !urlPath.startsWith('/same-origin-corp/');
     headers['Cross-Origin-Resource-Policy'] = frame ? 'cross-origin' : 'same-origin';
   }
   // Top-level pages get the strict policy, as an app server sends it for its documents. The
-  // sandbox's frame.html (loaded as an iframe) carries its own policy in a meta tag.
+  // sandbox's frame.htm (loaded as an iframe) carries its own policy in a meta tag.
   if (setup === 'csp' && path.endsWith('.html') && dest !== 'iframe') {
     headers['Content-Security-Policy'] = STRICT_HOST_CSP;
   }

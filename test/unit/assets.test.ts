@@ -1,11 +1,13 @@
 /** The assets' layout: the literal URLs bundlers see match the folder layout used with assetsUrl. */
 import { describe, expect, it } from 'vitest';
-import { defaultManifest, manifestAt } from '../../src/host/assets.js';
+import { manifestAt } from '../../src/host/assets.js';
+import { javascriptEngine } from '../../src/host/javascript-engine.js';
+import { pythonEngine } from '../../src/host/python-engine.js';
 
 describe('asset layout', () => {
-  it.each(['javascript', 'python'] as const)('%s: default URLs equal the layout beside the module', (language) => {
+  it.each([['javascript', javascriptEngine], ['python', pythonEngine]] as const)('%s: the bundled URLs equal the layout beside the module', (language, engine) => {
     const here = new URL('../../src/host/', import.meta.url);
-    expect(defaultManifest(language)).toEqual(manifestAt(here, language));
+    expect(engine()).toEqual(manifestAt(here, language));
   });
   it('resolves under a user folder', () => {
     const m = manifestAt(new URL('https://cdn.example/ai/'), 'python');

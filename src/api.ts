@@ -1,0 +1,22 @@
+/**
+ * What every entry point exports besides its `createSandbox` and `createSandboxPool`: the errors and
+ * the public types.
+ */
+export { DisposedError, NotSupportedError, PackageError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
+export type { LimitName, RestartReason, SandboxEvent, SandboxEventType } from './shared/events.js';
+export type {
+  Language,
+  ProgressEvent,
+  RunError,
+  RunOptions,
+  RunOutput,
+  RunResult,
+  RunStatus,
+  Sandbox,
+  SandboxFileSystem,
+  SandboxOptions,
+  SandboxPool,
+  SandboxPoolOptions,
+  SandboxPoolStats,
+  Tool,
+} from './shared/types.js';

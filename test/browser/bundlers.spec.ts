@@ -1,0 +1,49 @@
+/**
+ * Apps that import the package by name and are built by Vite or webpack, as users build theirs
+ * (test/fixtures/build-apps.ts builds them before the run): each runs its languages in the
+ * browser, and each ships the engine files of exactly the entry point it imports.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './helpers.js';
+import { appPath, buildFiles, BUNDLERS, VARIANTS, type Variant } from '../fixtures/build-apps.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+const EXPECTED: Record<Variant, Record<string, unknown>> = {
+  both: { javascript: [10, 20, 30], python: [10, 20, 30] },
+  javascript: { javascript: [10, 20, 30] },
+  python: { python: [10, 20, 30] },
+};
+
+/** The issue's budget for a JavaScript-only app's whole build. */
+const JAVASCRIPT_APP_MAX_BYTES = 1.5e6;
+
+for (const bundler of BUNDLERS) {
+  test.describe(`built by ${bundler}`, () => {
+    for (const variant of VARIANTS) {
+      test(`the ${variant === 'both' ? "'ai-sandbox'" : `'ai-sandbox/${variant}'`} app runs its languages`, async ({ page }) => {
+        await page.goto(`/${appPath(bundler, variant)}/index.html`);
+        const out = () => page.evaluate(() => ({ status: document.querySelector('#out')?.getAttribute('data-status'), text: document.querySelector('#out')?.textContent }));
+        await expect.poll(async () => (await out()).status, { timeout: 60_000 }).toMatch(/ok|failed/);
+        expect(JSON.parse((await out()).text ?? '')).toEqual(EXPECTED[variant]);
+      });
+    }
+
+    test('each app ships the engine files of the entry point it imports, and no others', async () => {
+      const names = async (variant: Variant) => [...(await buildFiles(join(root, appPath(bundler, variant)))).keys()].join(' ');
+      const python = /pyodide\.asm[^ ]*\.wasm|python_stdlib[^ ]*\.zip|python-worker[^ ]*\.js/g;
+      const quickjs = /quickjs[^ ]*\.wasm|(^| |\/)worker[^ ]*\.js/g;
+      expect((await names('both')).match(python)).toHaveLength(3);
+      expect((await names('both')).match(quickjs)).toHaveLength(2);
+      expect((await names('javascript')).match(python)).toBeNull();
+      expect((await names('javascript')).match(quickjs)).toHaveLength(2);
+      expect((await names('python')).match(python)).toHaveLength(3);
+      expect((await names('python')).match(quickjs)).toBeNull();
+      const files = await buildFiles(join(root, appPath(bundler, 'javascript')));
+      const total = [...files.values()].reduce((a, b) => a + b, 0);
+      test.info().annotations.push({ type: 'javascript-only build', description: `${(total / 1e6).toFixed(2)} MB in ${files.size} files` });
+      expect(total).toBeLessThanOrEqual(JAVASCRIPT_APP_MAX_BYTES);
+    });
+  });
+}
