@@ -12,7 +12,14 @@ const ENTRIES = {
   javascript: 'src/javascript.ts',
   python: 'src/python.ts',
   tool: 'src/tool.ts',
+  'ai-sdk': 'src/adapters/ai-sdk.ts',
+  mcp: 'src/adapters/mcp.ts',
+  langchain: 'src/adapters/langchain.ts',
+  react: 'src/adapters/react.ts',
 };
+
+/** The adapters' frameworks: optional peer dependencies, imported by the app's bundle, never bundled here. */
+const PEERS = [/^ai$/, /^@modelcontextprotocol\/sdk\//, /^@langchain\/core\//, /^react$/];
 
 export default defineConfig(({ command }) => ({
   plugins: [guestRuntime(), sandboxAssets(), serveDist()],
@@ -25,7 +32,7 @@ export default defineConfig(({ command }) => ({
     minify: false,
     lib: { entry: ENTRIES, formats: ['es'], fileName: (_format, name) => `${name}.js` },
     // Shared code in chunks beside the entries, where the engines' `new URL('./…', import.meta.url)` still resolve.
-    rolldownOptions: { output: { chunkFileNames: '[name]-[hash].js' } },
+    rolldownOptions: { external: PEERS, output: { chunkFileNames: '[name]-[hash].js' } },
   },
   // The playground's dev server is cross-origin isolated, as a well-configured app server is.
   // The isolation headers, and CORP cross-origin so that Firefox loads the sandbox's opaque-origin frame (README: Deploying).

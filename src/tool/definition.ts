@@ -98,6 +98,14 @@ export function forOpenAI(definition: ToolDefinition): { type: 'function'; funct
   return { type: 'function', function: definition };
 }
 
+/**
+ * The definition as OpenAI's Responses API expects it in `tools`, with `strict: true` (the model's
+ * arguments then always match the schema: every property is required, no others are allowed).
+ */
+export function forOpenAIResponses(definition: ToolDefinition): { type: 'function'; name: string; description: string; parameters: ToolDefinition['parameters']; strict: true } {
+  return { type: 'function', name: definition.name, description: definition.description, parameters: definition.parameters, strict: true };
+}
+
 /** The definition as Anthropic's Messages API expects it in `tools`. */
 export function forAnthropic(definition: ToolDefinition): { name: string; description: string; input_schema: ToolDefinition['parameters'] } {
   return { name: definition.name, description: definition.description, input_schema: definition.parameters };

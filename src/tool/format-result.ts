@@ -11,6 +11,11 @@ export interface FormatOptions {
   maxChars?: number;
   /** The code that ran: lets the text quote the line an error points at. */
   code?: string;
+  /**
+   * How many of the run's images (in output order) go to the model beside this text, as
+   * `runResultParts` attaches them; the text says so instead of "not included". Default 0.
+   */
+  attachedImages?: number;
 }
 
 /** What each status means, said to a model that did not see the run. */
@@ -67,13 +72,15 @@ function errorLine(line: number | undefined, code: string | undefined): string |
   return source === undefined ? `line ${line}` : `line ${line}: ${source.trim()}`;
 }
 
-/** A count of rich outputs by type, e.g. `2 × image/png, 1 × text/html`. */
-function describeOutputs(result: RunResult): string | undefined {
+/** A count of rich outputs by type, e.g. `2 × image/png, 1 × text/html`, and which ones are attached. */
+function describeOutputs(result: RunResult, attached: number): string | undefined {
   if (result.outputs.length === 0) return undefined;
   const counts = new Map<string, number>();
   for (const { mime } of result.outputs) counts.set(mime, (counts.get(mime) ?? 0) + 1);
   const list = [...counts].map(([mime, n]) => `${n} × ${mime}`).join(', ');
-  return `${list} (shown to the user, not included here)`;
+  if (attached === 0) return `${list} (shown to the user, not included here)`;
+  const rest = result.outputs.length - attached;
+  return `${list} (shown to the user; ${attached === 1 ? 'the image is' : `${attached} images are`} attached${rest > 0 ? `, the other ${rest} not included` : ''})`;
 }
 
 /**
@@ -106,7 +113,7 @@ export function formatRunResult(result: RunResult, options: FormatOptions = {}):
     const where = errorLine(line, options.code);
     if (where) head.push(`at ${where}`);
   }
-  const outputs = describeOutputs(result);
+  const outputs = describeOutputs(result, options.attachedImages ?? 0);
   if (outputs) head.push(`rich outputs: ${outputs}`);
 
   const sections: Array<[label: string, text: string]> = [];

@@ -5,6 +5,7 @@
 import type { Language, RunOptions, RunResult, Sandbox } from '../shared/types.js';
 import { parseRunCodeArguments, runCodeToolDefinition, type RunCodeArguments, type ToolDefinition } from './definition.js';
 import { formatRunResult } from './format-result.js';
+import { runResultParts, type ToolResultPart } from './result-content.js';
 
 /** Anything that runs code: a sandbox, or a pool of them. */
 export type CodeRunner = Pick<Sandbox, 'run'>;
@@ -20,6 +21,8 @@ export interface RunCodeToolOptions {
   timeoutMs?: number;
   /** Upper bound on the text sent back to the model, in characters (default 4000). */
   maxChars?: number;
+  /** The most images (rich outputs) attached to a result for the model (default 4; 0: none). */
+  maxImages?: number;
   /** The tool's name (default `run_code`). */
   name?: string;
   /** Replaces the default description. */
@@ -30,8 +33,12 @@ export interface RunCodeToolOptions {
 
 /** What one call produced: the text for the model, and the details for the app's own display. */
 export interface RunCodeOutcome {
-  /** The tool result to send back to the model. */
+  /** The tool result to send back to the model, as text alone (for APIs whose tool results are text only). */
   text: string;
+  /** The same text, then the run's images, for APIs whose tool results take images (`anthropicToolResult`, the adapters). */
+  parts: ToolResultPart[];
+  /** True when the arguments were invalid or the run did not end `ok`: a failed tool call. */
+  isError: boolean;
   /** The checked arguments, absent when they were invalid. */
   arguments?: RunCodeArguments;
   /** The run's full result, absent when the arguments were invalid. */
@@ -82,11 +89,15 @@ export function createRunCodeTool(options: RunCodeToolOptions): RunCodeTool {
       try {
         parsed = parseRunCodeArguments(args, languages);
       } catch (error) {
-        return { text: `status: invalid arguments\n${(error as Error).message}` };
+        const text = `status: invalid arguments\n${(error as Error).message}`;
+        return { text, parts: [{ type: 'text', text }], isError: true };
       }
       const runner = await runnerFor(parsed.language);
       const result = await runner.run(parsed.code, { ...callOptions, ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) });
-      return { text: formatRunResult(result, { maxChars: options.maxChars, code: parsed.code }), arguments: parsed, result };
+      const format = { maxChars: options.maxChars, code: parsed.code };
+      const text = formatRunResult(result, format);
+      const parts = runResultParts(result, { ...format, maxImages: options.maxImages });
+      return { text, parts, isError: result.status !== 'ok', arguments: parsed, result };
     },
   };
 }

@@ -1,6 +1,6 @@
 /** `ai-sandbox/tool`: the run_code definition, argument checks, the result formatter and the bound tool. */
 import { describe, expect, it } from 'vitest';
-import { createRunCodeTool, forAnthropic, forOpenAI, formatRunResult, parseRunCodeArguments, runCodeToolDefinition } from '../../src/tool.js';
+import { anthropicToolResult, createRunCodeTool, forAnthropic, forOpenAI, forOpenAIResponses, formatRunResult, parseRunCodeArguments, runCodeToolDefinition, runResultParts } from '../../src/tool.js';
 import type { RunResult } from '../../src/shared/types.js';
 
 const result = (over: Partial<RunResult>): RunResult => ({ status: 'ok', stdout: '', stderr: '', outputs: [], stateLost: false, durationMs: 12.34, ...over });
@@ -32,9 +32,13 @@ describe('runCodeToolDefinition', () => {
     expect(() => runCodeToolDefinition({ languages: [] })).toThrow(TypeError);
   });
 
-  it('converts to the OpenAI and Anthropic shapes', () => {
+  it('converts to the OpenAI (Chat Completions, Responses) and Anthropic shapes', () => {
     const def = runCodeToolDefinition();
     expect(forOpenAI(def)).toEqual({ type: 'function', function: def });
+    expect(forOpenAIResponses(def)).toEqual({ type: 'function', name: 'run_code', description: def.description, parameters: def.parameters, strict: true });
+    // Strict mode's rules: every property required, no others allowed.
+    expect(def.parameters.required).toEqual(Object.keys(def.parameters.properties));
+    expect(def.parameters.additionalProperties).toBe(false);
     expect(forAnthropic(def)).toEqual({ name: 'run_code', description: def.description, input_schema: def.parameters });
   });
 });
@@ -153,5 +157,40 @@ describe('createRunCodeTool', () => {
     });
     await expect(tool.call({ language: 'javascript', code: '1' })).rejects.toThrow('start failed');
     expect((await tool.call({ language: 'javascript', code: '1' })).text).toContain('ran 1');
+  });
+});
+
+describe('runResultParts and anthropicToolResult', () => {
+  const png = { mime: 'image/png', data: 'iVBORw0KGgo=' };
+  const svg = { mime: 'image/svg+xml', data: '<svg/>' };
+
+  it('attaches the images a model can read after the text, which says so', () => {
+    const parts = runResultParts(result({ outputs: [png, svg, { ...png, data: 'AAAA' }] }));
+    expect(parts.map((p) => p.type)).toEqual(['text', 'image', 'image']);
+    expect(parts[1]).toEqual({ type: 'image', mediaType: 'image/png', data: 'iVBORw0KGgo=' });
+    expect((parts[0] as { text: string }).text).toContain('rich outputs: 2 × image/png, 1 × image/svg+xml (shown to the user; 2 images are attached, the other 1 not included)');
+  });
+
+  it('keeps to maxImages, and says "not included" when none go', () => {
+    const parts = runResultParts(result({ outputs: [png, png] }), { maxImages: 0 });
+    expect(parts).toHaveLength(1);
+    expect((parts[0] as { text: string }).text).toContain('2 × image/png (shown to the user, not included here)');
+    expect(runResultParts(result({ outputs: [png, png] }), { maxImages: 1 })).toHaveLength(2);
+  });
+
+  it('shapes parts as an Anthropic tool_result block, images as base64 sources', () => {
+    const block = anthropicToolResult('toolu_1', runResultParts(result({ outputs: [png] })), true);
+    expect(block).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_1', is_error: true });
+    expect(block.content[1]).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } });
+    expect(anthropicToolResult('toolu_2', [{ type: 'text', text: 'ok' }])).toEqual({ type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: 'ok' }] });
+  });
+
+  it('createRunCodeTool returns the parts and whether the call failed', async () => {
+    const tool = createRunCodeTool({ sandboxes: { python: { run: async () => result({ outputs: [png] }) } } });
+    const outcome = await tool.call({ language: 'python', code: 'plot()' });
+    expect(outcome.isError).toBe(false);
+    expect(outcome.parts.map((p) => p.type)).toEqual(['text', 'image']);
+    expect(outcome.text).toContain('(shown to the user, not included here)');
+    expect((await tool.call({ language: 'cobol', code: 'x' })).isError).toBe(true);
   });
 });
