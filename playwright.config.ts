@@ -31,7 +31,7 @@ const FRAME_BOUNDARY = /frame-boundary\.spec/;
  */
 const PYTHON_HEAVY = [/browser\/python\.spec/, /python-snapshot\.spec/, /python-packages\.spec/, /pool\.spec/, /untrusted-worker\.spec/, /hostile\/python\.spec/];
 /** Specs a plain page adds nothing to, once the isolated page ran them. */
-const PLAIN_ADDS_NOTHING = [/lifecycle\.spec/, /tools\.spec/, /events\.spec/, /bundlers\.spec/, /adapters\.spec/];
+const PLAIN_ADDS_NOTHING = [/lifecycle\.spec/, /tools\.spec/, /events\.spec/, /bundlers\.spec/, /adapters\.spec/, /examples\.spec/];
 /** The strict host CSP changes start-up (both languages), isolation, loading and the network, not these. */
 const CSP_ADDS_NOTHING = [/limits\.spec/, ...PLAIN_ADDS_NOTHING];
 

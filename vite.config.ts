@@ -5,6 +5,7 @@
 import { defineConfig } from 'vitest/config';
 import { guestRuntime, sandboxAssets } from './scripts/vite-plugins.js';
 import { serveDist } from './scripts/serve-dist.js';
+import { viteAliases } from './scripts/package-aliases.js';
 
 /** The library's entry points: the package's `exports` (package.json) name each one. */
 const ENTRIES = {
@@ -23,6 +24,8 @@ const PEERS = [/^ai$/, /^@modelcontextprotocol\/sdk\//, /^@langchain\/core\//, /
 
 export default defineConfig(({ command }) => ({
   plugins: [guestRuntime(), sandboxAssets(), serveDist()],
+  // The dev server resolves the package's own name to dist/, so examples/ run under `npm start`.
+  resolve: command === 'serve' ? { alias: viteAliases() } : {},
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -1,5 +1,5 @@
 /**
- * Dev-server middleware that serves dist/ byte for byte. Vite would otherwise rewrite
+ * Dev-server middleware that serves the sandbox's runtime files in dist/ byte for byte. Vite would otherwise rewrite
  * dist/frame.htm like any page (injecting its client script), and the frame's CSP pins its one
  * inline script by hash. It sends the server's configured headers too (`server.headers`: the
  * isolation headers, and CORP cross-origin, without which Firefox does not load the sandbox frame
@@ -27,6 +27,9 @@ export function serveDist(): Plugin {
       server.middlewares.use('/dist', async (req, res, next) => {
         const path = normalize(join(dist, decodeURIComponent((req.url ?? '/').split('?')[0]!)));
         if (!path.startsWith(dist)) return next();
+        // The library's modules go through Vite like any module (the adapters import their
+        // frameworks by bare name); the sandbox's runtime files (frame, workers, engines) do not.
+        if (extname(path) === '.js' && !path.endsWith('worker.js')) return next();
         try {
           const body = await readFile(path);
           for (const [name, value] of Object.entries(server.config.server.headers ?? {})) if (value !== undefined) res.setHeader(name, value);

@@ -3,7 +3,7 @@
  * the public types.
  */
 export { DisposedError, NotSupportedError, PackageError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
-export type { LimitName, RestartReason, SandboxEvent, SandboxEventType } from './shared/events.js';
+export type { LimitName, RestartReason, SandboxEvent, SandboxEventBase, SandboxEventType } from './shared/events.js';
 export type {
   Language,
   ProgressEvent,

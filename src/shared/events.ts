@@ -5,7 +5,8 @@
  */
 import type { Language, RunStatus } from './types.js';
 
-interface Base {
+/** What every event carries. */
+export interface SandboxEventBase {
   /** Milliseconds since the epoch. */
   time: number;
   /** The run this event belongs to, if any. */
@@ -24,16 +25,16 @@ export type LimitName = 'timeout' | 'memory' | 'output' | 'value' | 'messages' |
 
 /** Every event a sandbox reports through `onEvent`. */
 export type SandboxEvent =
-  | (Base & { type: 'sandbox-created'; language: Language })
+  | (SandboxEventBase & { type: 'sandbox-created'; language: Language })
   /** An engine is ready: the first one, or a replacement. */
-  | (Base & { type: 'sandbox-ready'; startMs: number; /** Python: started from a memory snapshot. */ fromSnapshot?: boolean })
+  | (SandboxEventBase & { type: 'sandbox-ready'; startMs: number; /** Python: started from a memory snapshot. */ fromSnapshot?: boolean })
   /** Python with `snapshot`: a memory snapshot was made in the background; later starts use it. */
-  | (Base & { type: 'snapshot-made'; bytes: number; durationMs: number })
+  | (SandboxEventBase & { type: 'snapshot-made'; bytes: number; durationMs: number })
   /** The engine was replaced: state is lost. */
-  | (Base & { type: 'sandbox-restarted'; reason: RestartReason; message: string })
-  | (Base & { type: 'sandbox-disposed' })
-  | (Base & { type: 'run-started'; runSeq: number; codeBytes: number })
-  | (Base & {
+  | (SandboxEventBase & { type: 'sandbox-restarted'; reason: RestartReason; message: string })
+  | (SandboxEventBase & { type: 'sandbox-disposed' })
+  | (SandboxEventBase & { type: 'run-started'; runSeq: number; codeBytes: number })
+  | (SandboxEventBase & {
       type: 'run-finished';
       runSeq: number;
       status: RunStatus;
@@ -44,16 +45,16 @@ export type SandboxEvent =
       /** The engine's wasm memory after the run, a high-water mark (absent when the engine did not answer). */
       peakMemoryBytes?: number;
     })
-  | (Base & { type: 'limit-hit'; runSeq: number; limit: LimitName })
+  | (SandboxEventBase & { type: 'limit-hit'; runSeq: number; limit: LimitName })
   /** A network request: refused by the policy (`allowed: false`), or performed by the host. */
-  | (Base & { type: 'network'; runSeq: number; url: string; method: string; allowed: boolean; status?: number; error?: string })
+  | (SandboxEventBase & { type: 'network'; runSeq: number; url: string; method: string; allowed: boolean; status?: number; error?: string })
   /** The guest called a host tool. `error` is the message when it failed or was refused. */
-  | (Base & { type: 'tool-call'; runSeq: number; name: string; durationMs: number; ok: boolean; error?: string })
+  | (SandboxEventBase & { type: 'tool-call'; runSeq: number; name: string; durationMs: number; ok: boolean; error?: string })
   /**
    * Messages that failed validation at a boundary were dropped (nothing acted on them): `count` of
    * them since the last such event, `reason` for the first. Reported at most a few times a second.
    */
-  | (Base & { type: 'message-dropped'; channel: 'worker' | 'frame'; count: number; reason: string });
+  | (SandboxEventBase & { type: 'message-dropped'; channel: 'worker' | 'frame'; count: number; reason: string });
 
 /** An event before it is stamped with its time (what the library's parts report). */
 export type SandboxEventInput = SandboxEvent extends infer E ? (E extends unknown ? Omit<E, 'time'> : never) : never;

@@ -207,6 +207,7 @@ export interface Sandbox {
   readonly fs: SandboxFileSystem;
   /** Removes the iframe and worker. Idempotent. Pending runs end with status `aborted`. */
   dispose(): Promise<void>;
+  /** Same as `dispose()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -267,5 +268,6 @@ export interface SandboxPool {
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /** Disposes every sandbox, acquired ones included. Waiting `acquire()` calls reject with `DisposedError`. */
   dispose(): Promise<void>;
+  /** Same as `dispose()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
