@@ -1,7 +1,8 @@
 /**
- * The chat demo: renders a scripted conversation the way a chat app would, gives every fenced code
- * block a Run button with its result inline, and runs the assistant's `run_code` tool call through
- * `ai-sandbox/tool`, showing the text that would go back to the model.
+ * The chat demo: a live chat with a model the visitor names (live-chat.ts), and a scripted
+ * conversation rendered the way a chat app would, every fenced code block with a Run button and
+ * its result inline, the assistant's `run_code` tool call run through `ai-sandbox/tool`, showing
+ * the text that would go back to the model.
  */
 import { javascriptLanguage } from '@codemirror/lang-javascript';
 import { pythonLanguage } from '@codemirror/lang-python';
@@ -10,6 +11,7 @@ import { createSandbox, type Language, type RunResult, type Sandbox } from '../d
 import { createRunCodeTool, forOpenAI } from '../dist/tool.js';
 import { CONVERSATION, type Turn } from './conversation.js';
 import { ensureIsolation, showMode } from './isolation.js';
+import { setUpLiveChat } from './live-chat.js';
 import { OutputView } from './output-view.js';
 import { setUpTheme } from './theme.js';
 
@@ -176,6 +178,24 @@ function message(turn: Turn): HTMLElement {
   node.append(el('div', 'avatar', turn.role === 'user' ? 'You' : 'AI'), bubble);
   return node;
 }
+
+const live = document.querySelector<HTMLElement>('section.live')!;
+const settings = live.querySelector<HTMLFormElement>('form.live-settings')!;
+const composer = live.querySelector<HTMLFormElement>('form.composer')!;
+setUpLiveChat({
+  fields: {
+    provider: settings.elements.namedItem('provider') as HTMLSelectElement,
+    endpoint: settings.elements.namedItem('endpoint') as HTMLInputElement,
+    model: settings.elements.namedItem('model') as HTMLInputElement,
+    key: settings.elements.namedItem('key') as HTMLInputElement,
+  },
+  log: live.querySelector<HTMLElement>('.chat')!,
+  composer,
+  message: composer.elements.namedItem('message') as HTMLTextAreaElement,
+  stop: live.querySelector<HTMLButtonElement>('[data-testid="live-stop"]')!,
+  runCode,
+  renderText: richText,
+});
 
 showMode(document.getElementById('mode')!, await ensureIsolation());
 document.getElementById('chat')!.append(...CONVERSATION.map(message));

@@ -1,7 +1,7 @@
 /**
  * The built demo site (`npm run build:demo` → dist-demo/) served by a plain static server that
  * sends no special headers: shareable links, Run and Stop in both languages, rich outputs, files,
- * the chat demo, the service worker's isolation and cache, the fallback without it, and screenshots.
+ * the chat demo (scripted, and live against a stand-in model API), the service worker's isolation and cache, the fallback without it, and screenshots.
  *
  * The first test runs in every engine through nothing but `goto` and `evaluate`, which is all the
  * WebKit driver offers; the others press keys, pick files, wait for downloads and size the
@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { type Page } from '@playwright/test';
 import { base as test, expect, isSecurityReport, support } from './helpers.js';
 import { startPlainSiteServer } from '../server/static-server.mjs';
+import { startFakeModel } from '../server/fake-model.mjs';
 
 let server: Server;
 let site = '';
@@ -113,6 +114,92 @@ test('every engine: shared links run in both languages; a deadline and Stop hold
   await control.press(page, 'run');
   await control.status(page, 'ok');
   expect(await control.text(page, 'output')).toContain('total is 45');
+});
+
+test.describe('every engine: the chat demo with a model (a local stand-in speaking both APIs)', () => {
+  let model: Awaited<ReturnType<typeof startFakeModel>>;
+  test.beforeAll(async () => {
+    model = await startFakeModel();
+  });
+  test.afterAll(() => new Promise<void>((resolve) => model?.server.close(() => resolve())));
+
+  const ENDPOINTS = { openai: '/v1/chat/completions', anthropic: '/v1/messages' } as const;
+
+  /** Opens the chat demo, waits until it has settled its mode, and enters the settings. */
+  async function openChat(page: Page, provider: keyof typeof ENDPOINTS): Promise<void> {
+    await page.goto(`${site}demo/chat.html`);
+    await expect.poll(() => control.text(page, 'mode'), { timeout: 30_000 }).toMatch(/isolated|fallback/);
+    await control.fill(page, 'live-provider', provider);
+    await control.fill(page, 'live-endpoint', model.url + ENDPOINTS[provider]);
+    await control.fill(page, 'live-model', 'fake-model');
+    await control.fill(page, 'live-key', 'test-key');
+  }
+
+  /** Sends a message and waits until the model's final text contains `expected`. */
+  async function say(page: Page, text: string, expected: string, timeout = 60_000): Promise<void> {
+    await control.fill(page, 'live-message', text);
+    await control.press(page, 'live-send');
+    await expect.poll(() => control.text(page, 'live-log'), { timeout }).toContain(expected);
+  }
+
+  const count = (page: Page, id: string) => page.evaluate((i) => document.querySelectorAll(`[data-testid="${i}"]`).length, id);
+  const texts = (page: Page, id: string) => page.evaluate((i) => [...document.querySelectorAll(`[data-testid="${i}"]`)].map((e) => e.textContent ?? ''), id);
+
+  test('Chat Completions: a model that calls run_code three times, then answers from the results; the key stays in the tab and goes only in the header', async ({ page }) => {
+    const before = model.requests.length;
+    await openChat(page, 'openai');
+    await say(page, 'run three programs', 'Done after 3 runs: 0, 1, 4.');
+    expect(await count(page, 'live-tool-call')).toBe(3);
+    const results = await texts(page, 'live-tool-result');
+    expect(results.every((r) => r.startsWith('status: ok'))).toBe(true);
+    expect(results[2]).toContain('square 4');
+    const sent = model.requests.slice(before);
+    expect(sent).toHaveLength(4);
+    for (const request of sent) {
+      expect(request.url).toBe('/v1/chat/completions');
+      expect(request.headers.authorization).toBe('Bearer test-key');
+      expect(request.body).toMatchObject({ model: 'fake-model', stream: true, tools: [{ type: 'function', function: { name: 'run_code' } }] });
+    }
+    expect(sent[3]!.body.messages.filter((m: { role: string }) => m.role === 'tool')).toHaveLength(3);
+    // The key: in this tab's sessionStorage, not in the URL, not in localStorage, back after a reload.
+    expect(await page.evaluate(() => location.href)).not.toContain('test-key');
+    expect(await page.evaluate(() => [sessionStorage.getItem('ai-sandbox-chat:key'), JSON.stringify(localStorage)])).toEqual(['test-key', '{}']);
+    await page.goto(`${site}demo/chat.html`);
+    await expect.poll(() => page.evaluate(() => (document.querySelector('[data-testid="live-key"]') as HTMLInputElement).value)).toBe('test-key');
+  });
+
+  test('Anthropic Messages: an image goes back to the model as an image block; a tool error is told to it', async ({ page }) => {
+    const before = model.requests.length;
+    await openChat(page, 'anthropic');
+    await say(page, 'draw a chart', 'I saw 1 image(s). status: ok');
+    expect(await page.evaluate(() => document.querySelectorAll('[data-testid="live-tool-call"] img').length)).toBe(1);
+    expect((await texts(page, 'live-tool-result'))[0]).toContain('the image is attached');
+    await say(page, 'now an error please', 'The tool said: error: TypeError');
+    const sent = model.requests.slice(before);
+    expect(sent).toHaveLength(4);
+    for (const request of sent) {
+      expect(request.url).toBe('/v1/messages');
+      expect(request.headers).toMatchObject({ 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' });
+      expect(request.headers.authorization).toBeUndefined();
+      expect(request.body).toMatchObject({ model: 'fake-model', stream: true, tools: [{ name: 'run_code', input_schema: { type: 'object' } }] });
+    }
+    const toolResult = sent[1]!.body.messages.at(-1).content[0];
+    expect(toolResult).toMatchObject({ type: 'tool_result', tool_use_id: 'call_1', content: [{ type: 'text' }, { type: 'image', source: { type: 'base64', media_type: 'image/png' } }] });
+    expect(sent[3]!.body.messages.at(-1).content[0]).toMatchObject({ type: 'tool_result', is_error: true });
+  });
+
+  test('a run that times out: the model hears "status: timeout", and the next run works', async ({ page }) => {
+    await openChat(page, 'openai');
+    await say(page, 'this will timeout', 'The tool said: status: timeout', 90_000);
+    await say(page, 'run three programs', 'Done after 3 runs: 0, 1, 4.');
+  });
+
+  test('a wrong key: the endpoint’s refusal is shown, and nothing runs', async ({ page }) => {
+    await openChat(page, 'openai');
+    await control.fill(page, 'live-key', 'wrong-key');
+    await say(page, 'run three programs', 'Error: the endpoint answered HTTP 401');
+    expect(await count(page, 'live-tool-call')).toBe(0);
+  });
 });
 
 test.describe('through Playwright', () => {
