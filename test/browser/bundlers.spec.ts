@@ -1,12 +1,12 @@
 /**
- * Apps that import the package by name and are built by Vite or webpack, as users build theirs
+ * Apps that import the package by name and are built by Vite, webpack or Next.js, as users build theirs
  * (test/fixtures/build-apps.ts builds them before the run): each runs its languages in the
  * browser, and each ships the engine files of exactly the entry point it imports.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './helpers.js';
-import { appPath, buildFiles, BUNDLERS, VARIANTS, type Variant } from '../fixtures/build-apps.js';
+import { appPath, buildFiles, BUNDLERS, NEXT_APP_PATH, VARIANTS, type Variant } from '../fixtures/build-apps.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -47,3 +47,14 @@ for (const bundler of BUNDLERS) {
     });
   });
 }
+
+test('built by Next.js (App Router, a client component, static export): runs both languages', async ({ page }) => {
+  await page.goto(`/${NEXT_APP_PATH}/index.html`);
+  const out = () => page.evaluate(() => ({ status: document.querySelector('#out')?.getAttribute('data-status'), text: document.querySelector('#out')?.textContent }));
+  await expect.poll(async () => (await out()).status, { timeout: 60_000 }).toMatch(/ok|failed/);
+  expect(JSON.parse((await out()).text ?? '')).toEqual(EXPECTED.both);
+  // Turbopack copied the engine files unchanged (the frame's pinned script intact).
+  const files = [...(await buildFiles(join(root, NEXT_APP_PATH, '_next/static/media'))).keys()].join(' ');
+  expect(files).toMatch(/frame[^ ]*\.htm\b/);
+  expect(files).toMatch(/pyodide\.asm[^ ]*\.wasm/);
+});
