@@ -85,7 +85,7 @@ test.describe('AI SDK', () => {
 test.describe('MCP', () => {
   test('a client lists run_code, gets text and image content, isError for failures, progress, and the files as resources', async ({ page }) => {
     await open(page);
-    const out = await scenario(page, 'mcp');
+    const out = await scenario(page, 'mcp', IMAGE_CODE);
     expect(out.serverName).toBe('test-sandbox');
     expect(out.tools).toEqual([{ name: 'run_code', inputSchema: expect.objectContaining({ type: 'object', required: ['language', 'code'] }) }]);
     expect(out.image).toMatchObject({ isError: false, types: ['text', 'image'], mimeType: 'image/png', data: PNG });
