@@ -10,6 +10,7 @@ import { javascriptEngine } from './host/javascript-engine.js';
 import { pythonEngine } from './host/python-engine.js';
 
 export * from './api.js';
+export { pyodideDistributionUrl } from './shared/pyodide-version.js';
 
 /**
  * Starts a sandbox: a hidden sandboxed iframe with a worker running the engine. Resolves once it

@@ -8,6 +8,7 @@ import { openSandboxPool } from './host/sandbox-pool.js';
 import { pythonEngine } from './host/python-engine.js';
 
 export * from './api.js';
+export { pyodideDistributionUrl } from './shared/pyodide-version.js';
 
 /** As `createSandbox` of `ai-sandbox`, with the Python engine bundled. */
 export function createSandbox(options: SandboxOptions): Promise<Sandbox> {

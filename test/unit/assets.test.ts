@@ -15,3 +15,14 @@ describe('asset layout', () => {
     expect(m.files['pyodide.asm.wasm']!.href).toBe('https://cdn.example/ai/pyodide/pyodide.asm.wasm');
   });
 });
+
+describe('pyodideDistributionUrl', () => {
+  it('is the official CDN folder of exactly the installed Pyodide, in the layout Pyodide itself uses', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { pyodideDistributionUrl } = await import('../../src/python.js');
+    const installed = JSON.parse(await readFile('node_modules/pyodide/package.json', 'utf8')) as { version: string };
+    expect(pyodideDistributionUrl).toBe(`https://cdn.jsdelivr.net/pyodide/v${installed.version}/full/`);
+    // Pyodide's loader builds its own default index URL the same way.
+    expect(await readFile('node_modules/pyodide/pyodide.mjs', 'utf8')).toContain('cdn.jsdelivr.net/pyodide/v${');
+  });
+});

@@ -4,9 +4,10 @@
  * another version (scripts/vite-plugins.ts) until they are verified again.
  */
 import type { PyodideAPI } from 'pyodide';
+import { PYODIDE_VERSION } from '../../shared/pyodide-version.js';
 
 /** The Pyodide release these internals were checked against. */
-export const VERIFIED_PYODIDE_VERSION = '314.0.7';
+export const VERIFIED_PYODIDE_VERSION = PYODIDE_VERSION;
 
 /** `loadPyodide` options to make a memory snapshot, or to start from one. */
 export type SnapshotLoadOptions = { _makeSnapshot: true } | { _loadSnapshot: Uint8Array };

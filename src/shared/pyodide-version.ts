@@ -1,0 +1,21 @@
+/**
+ * The Pyodide release the library bundles (the `pyodide` package; the build refuses another, see
+ * scripts/vite-plugins.ts), and the official distribution of that exact release.
+ */
+
+/** The bundled Pyodide's version. */
+export const PYODIDE_VERSION = '314.0.7';
+
+/**
+ * The official Pyodide distribution (jsDelivr's CDN) of exactly the bundled release: pass it as
+ * `packageIndexUrl` to opt in to Pyodide's whole package set (numpy, pandas, matplotlib…):
+ *
+ * ```ts
+ * createSandbox({ language: 'python', packageIndexUrl: pyodideDistributionUrl, packages: ['pandas'] });
+ * ```
+ *
+ * Nothing is fetched from it unless an app sets it. The host page fetches the wheels (the page's
+ * CSP needs `connect-src https://cdn.jsdelivr.net`), and Pyodide checks each against the bundled
+ * lock file's sha256.
+ */
+export const pyodideDistributionUrl = `https://cdn.jsdelivr.net/pyodide/v${PYODIDE_VERSION}/full/`;
