@@ -5,6 +5,7 @@
  * whatever it is doing: that is the authoritative stop behind every cooperative one.
  */
 import * as Comlink from 'comlink';
+import { frameAlteration } from '../shared/frame-csp.js';
 import { SandboxStartError } from '../shared/errors.js';
 import type { LimitName } from '../shared/events.js';
 import {
@@ -67,6 +68,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SandboxStartError(message)), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A named error when the served frame is not the one the build made (checked after it did not answer). */
+async function alteredFrameError(frameUrl: string): Promise<SandboxStartError | undefined> {
+  try {
+    const response = await fetch(frameUrl, { credentials: 'same-origin' });
+    const problem = response.ok ? await frameAlteration(await response.text()) : undefined;
+    return problem === undefined
+      ? undefined
+      : new SandboxStartError(`the sandbox frame at ${frameUrl} was changed after the library was built: ${problem}. A bundler or server rewrote it; serve frame.htm byte for byte (README: Deploying, Bundlers)`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A running frame + worker + engine. Owned by one sandbox; `kill()` ends it. */
@@ -146,7 +160,11 @@ export class FrameSession {
       const loaded = new Promise<void>((resolve) => iframe.addEventListener('load', () => resolve(), { once: true }));
       (document.body ?? document.documentElement).append(iframe);
       await withTimeout(loaded, FRAME_LOAD_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}${frameLoadHint()}`);
-      await withTimeout(session.handshake(assets, extraFiles), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`);
+      await withTimeout(session.handshake(assets, extraFiles), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`).catch(
+        async (error: unknown) => {
+          throw (await alteredFrameError(assets.frameUrl)) ?? error;
+        },
+      );
       const report = await withTimeout(session.whileAlive(session.remote.start(config)), START_TIMEOUT_MS, 'the sandbox engine did not start in time');
       session.fromSnapshot = report?.fromSnapshot === true;
       return session;

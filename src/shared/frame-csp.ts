@@ -43,3 +43,19 @@ export function buildFrameHtml(script: string, scriptHash: string): string {
     '',
   ].join('\n');
 }
+
+/**
+ * Why `html` (a served frame.htm) cannot start, when it was changed after the build: its inline
+ * script no longer has the hash its policy pins (a bundler or server minified or rewrote it), or
+ * the policy or script is gone. Undefined when it is intact, or when this context cannot hash.
+ */
+export async function frameAlteration(html: string): Promise<string | undefined> {
+  const pinned = /<meta http-equiv="?Content-Security-Policy"? content="[^"]*'(sha256-[A-Za-z0-9+/]+={0,2})'/i.exec(html)?.[1];
+  const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1];
+  if (!pinned || script === undefined) return 'its Content-Security-Policy or its inline script is missing';
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(script)));
+  const actual = `sha256-${btoa(String.fromCharCode(...digest))}`;
+  return actual === pinned ? undefined : `its inline script no longer has the hash its Content-Security-Policy pins (${pinned}, now ${actual})`;
+}

@@ -58,3 +58,15 @@ test('built by Next.js (App Router, a client component, static export): runs bot
   expect(files).toMatch(/frame[^ ]*\.htm\b/);
   expect(files).toMatch(/pyodide\.asm[^ ]*\.wasm/);
 });
+
+test('a frame rewritten after the build (as a minifying bundler would) fails with an error that says so', async ({ host }) => {
+  // What webpack 5.112 did to frame.html before the frame became frame.htm: the sandbox must say so, not time out mutely.
+  const error = await host.evaluate(() =>
+    window.lib.createSandbox({ language: 'javascript', assetsUrl: '/altered-assets/' }).then(
+      () => 'started',
+      (e: Error) => `${e.name}: ${e.message}`,
+    ),
+  );
+  expect(error).toMatch(/^SandboxStartError: the sandbox frame at \S+\/altered-assets\/frame\.htm was changed after the library was built: its inline script no longer has the hash its Content-Security-Policy pins/);
+  expect(await host.locator('iframe').count()).toBe(0);
+});

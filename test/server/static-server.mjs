@@ -43,9 +43,19 @@ const MOUNTS = [
   ['/hostile-assets/python-worker.js', 'test/fixtures/hostile-worker.js'],
   ['/hostile-assets/', 'dist/'],
   ['/same-origin-corp/', 'dist/'],
+  ['/altered-assets/', 'dist/'],
   ['/deep/path/to/lib/', 'dist/'],
   ['/', ''],
 ];
+
+/**
+ * Files served changed, as a bundler or server that rewrites them would: `/altered-assets/` is the
+ * library with its frame's script changed by one space (its CSP hash then no longer matches).
+ * @type {Record<string, (body: Buffer) => Buffer>}
+ */
+const REWRITES = {
+  '/altered-assets/frame.htm': (body) => Buffer.from(body.toString('utf8').replace('<script>', '<script> ')),
+};
 
 /**
  * @param {HostSetup} setup
@@ -80,11 +90,12 @@ function headersFor(setup, path, dest, urlPath = path) {
  * @param {string} file
  * @param {(file: string) => Record<string, string>} headers
  * @param {Record<string, string>} notFoundHeaders
+ * @param {(body: Buffer) => Buffer} [rewrite]
  */
-async function sendFile(res, file, headers, notFoundHeaders = {}) {
+async function sendFile(res, file, headers, notFoundHeaders = {}, rewrite = (/** @type {Buffer} */ body) => body) {
   try {
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-    const body = await readFile(file);
+    const body = rewrite(await readFile(file));
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(body.length), ...headers(file) });
     res.end(body);
   } catch {
@@ -107,7 +118,7 @@ async function serveFile(setup, req, res) {
     return;
   }
   const dest = /** @type {string | undefined} */ (req.headers['sec-fetch-dest']);
-  await sendFile(res, file, (sent) => headersFor(setup, sent, dest, path), headersFor(setup, path, undefined));
+  await sendFile(res, file, (sent) => headersFor(setup, sent, dest, path), headersFor(setup, path, undefined), REWRITES[path]);
 }
 
 /**

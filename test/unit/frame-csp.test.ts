@@ -1,6 +1,6 @@
 /** The frame's Content-Security-Policy: exactly what start-up needs, nothing a guest could use. */
 import { describe, expect, it } from 'vitest';
-import { buildFrameCsp, buildFrameHtml, frameCspDirectives } from '../../src/shared/frame-csp.js';
+import { buildFrameCsp, buildFrameHtml, frameAlteration, frameCspDirectives } from '../../src/shared/frame-csp.js';
 
 const HASH = 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
@@ -36,5 +36,16 @@ describe('frame CSP', () => {
     const html = buildFrameHtml('void 0', HASH);
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script>'));
     expect(() => buildFrameHtml('"</script>"', HASH)).toThrow();
+  });
+});
+
+describe('frameAlteration', () => {
+  it('finds the frame as built intact, and names a rewritten script or a lost policy', async () => {
+    const { createHash } = await import('node:crypto');
+    const script = 'console.log(1)';
+    const html = buildFrameHtml(script, `sha256-${createHash('sha256').update(script).digest('base64')}`);
+    expect(await frameAlteration(html)).toBeUndefined();
+    expect(await frameAlteration(html.replace(script, 'console.log( 1 )'))).toMatch(/^its inline script no longer has the hash its Content-Security-Policy pins/);
+    expect(await frameAlteration(html.replace(/<meta http-equiv[^>]*>/, ''))).toBe('its Content-Security-Policy or its inline script is missing');
   });
 });
