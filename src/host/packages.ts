@@ -9,13 +9,15 @@
 export interface LockPackage {
   name: string;
   file_name: string;
+  /** The wheel's SHA-256, hex. */
+  sha256?: string;
   depends: string[];
   imports: string[];
 }
 
 /** The parts of pyodide-lock.json the host reads. */
 export interface Lockfile {
-  info?: { version?: string };
+  info?: { version?: string; python?: string; abi_version?: string; platform?: string };
   packages: Record<string, LockPackage>;
 }
 
@@ -25,6 +27,8 @@ export interface PackagePlan {
   names: string[];
   /** Their wheel files, relative to the package index. */
   files: string[];
+  /** Each wheel file's SHA-256 (hex) from the lock file, checked here before it is installed. */
+  hashes: Record<string, string>;
   /** Wheels named by URL. */
   wheelUrls: string[];
 }
@@ -60,7 +64,8 @@ export function planPackages(lock: Lockfile, requests: string[], base?: string):
     visit(pkg);
   }
   const packages = [...chosen.values()];
-  return { names: packages.map((p) => p.name), files: packages.map((p) => p.file_name), wheelUrls };
+  const hashes = Object.fromEntries(packages.flatMap((p) => (p.sha256 ? [[p.file_name, p.sha256.toLowerCase()]] : [])));
+  return { names: packages.map((p) => p.name), files: packages.map((p) => p.file_name), hashes, wheelUrls };
 }
 
 /** Import name → package name, for the hint in a ModuleNotFoundError. */
@@ -82,10 +87,18 @@ export function readLockfile(bytes: ArrayBuffer): Lockfile {
   return lock;
 }
 
+/** The SHA-256 of `bytes`, hex; undefined where the page has no Web Crypto (not a secure context). */
+async function sha256Hex(bytes: ArrayBuffer): Promise<string | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  return [...new Uint8Array(await subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /**
- * Fetches the plan's wheels (from `cache` when already fetched) and returns them keyed the way the
- * worker looks them up: lock-file wheels by file name, others by URL. Returns copies, ready to be
- * transferred. Throws PackageError naming the URL that failed.
+ * Fetches the plan's wheels (from `cache` when already fetched and checked) and returns them keyed
+ * the way the worker looks them up: lock-file wheels by file name, others by URL. Lock-file wheels
+ * must match the lock file's sha256. Returns copies, ready to be transferred. Throws PackageError
+ * naming the URL that failed, or the package whose wheel does not match.
  */
 export async function fetchWheels(
   plan: PackagePlan,
@@ -96,18 +109,26 @@ export async function fetchWheels(
   if (plan.files.length && !indexUrl) {
     throw fail(`installing ${plan.names.join(', ')} needs a packageIndexUrl: the folder of a Pyodide distribution you host, or a CDN you choose`);
   }
-  const wanted: Array<[key: string, url: string]> = [
-    ...plan.files.map((file): [string, string] => [file, new URL(file, indexUrl).href]),
-    ...plan.wheelUrls.map((url): [string, string] => [url, url]),
+  const wanted: Array<[key: string, url: string, sha256: string | undefined]> = [
+    ...plan.files.map((file): [string, string, string | undefined] => [file, new URL(file, indexUrl).href, plan.hashes[file]]),
+    ...plan.wheelUrls.map((url): [string, string, undefined] => [url, url, undefined]),
   ];
   const entries = await Promise.all(
-    wanted.map(async ([key, url]) => {
+    wanted.map(async ([key, url, expected]) => {
       let bytes = cache.get(url);
       if (!bytes) {
-        bytes = fetch(url).then(
-          (r) => (r.ok ? r.arrayBuffer() : Promise.reject(fail(`could not fetch ${url}: HTTP ${r.status}`))),
-          (cause) => Promise.reject(fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
-        );
+        bytes = fetch(url)
+          .then(
+            (r) => (r.ok ? r.arrayBuffer() : Promise.reject(fail(`could not fetch ${url}: HTTP ${r.status}`))),
+            (cause) => Promise.reject(fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
+          )
+          .then(async (body) => {
+            if (expected === undefined) return body;
+            const actual = await sha256Hex(body);
+            if (actual === undefined) throw fail(`cannot check ${key} against the lock file's sha256: this page has no Web Crypto (serve it over https or from localhost)`);
+            if (actual !== expected) throw fail(`${key} from ${url} does not match the lock file's sha256 (expected ${expected}, got ${actual}): refused`);
+            return body;
+          });
         cache.set(url, bytes);
         bytes.catch(() => cache.delete(url));
       }
@@ -115,4 +136,44 @@ export async function fetchWheels(
     }),
   );
   return Object.fromEntries(entries);
+}
+
+const indexLocks = new Map<string, Promise<ArrayBuffer | undefined>>();
+
+/**
+ * The lock file of the package index at `indexUrl` (`pyodide-lock.json` there, as in Pyodide's own
+ * distribution layout; fetched once per page), so that every package the index lists can be
+ * installed by name and is checked against its sha256. The bundled lock file when the index has
+ * none (a plain folder of wheels) or cannot be reached now; a `fail` error when it is for another
+ * Python or ABI than the bundled Pyodide, whose packages would not load.
+ */
+export async function indexLockfile(indexUrl: URL, bundled: ArrayBuffer, fail: (message: string) => Error): Promise<ArrayBuffer> {
+  const url = new URL('pyodide-lock.json', indexUrl).href;
+  let load = indexLocks.get(url);
+  if (!load) {
+    load = fetch(url).then(
+      (r) => (r.ok ? r.arrayBuffer() : undefined),
+      () => undefined,
+    );
+    indexLocks.set(url, load);
+    // Unreachable now is not remembered: the next start asks again.
+    void load.then((bytes) => bytes ?? indexLocks.delete(url));
+  }
+  const bytes = await load;
+  if (!bytes) return bundled;
+  let lock: Lockfile;
+  try {
+    lock = readLockfile(bytes);
+  } catch {
+    throw fail(`the package index's ${url} is not JSON`);
+  }
+  if (typeof lock?.packages !== 'object' || lock.packages === null) throw fail(`the package index's ${url} is not a Pyodide lock file (no "packages")`);
+  const ours = readLockfile(bundled).info ?? {};
+  const theirs = lock.info ?? {};
+  for (const key of ['python', 'abi_version', 'platform'] as const) {
+    if (ours[key] !== undefined && theirs[key] !== ours[key]) {
+      throw fail(`the package index at ${indexUrl.href} is for ${key} ${JSON.stringify(theirs[key])}, but this library's Pyodide has ${JSON.stringify(ours[key])}: use pyodideDistributionUrl, or a distribution of the same Pyodide release`);
+    }
+  }
+  return bytes;
 }

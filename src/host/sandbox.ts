@@ -15,7 +15,7 @@ import { statusOf } from './run-status.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
 import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
-import { fetchWheels, importNames, planPackages, readLockfile } from './packages.js';
+import { fetchWheels, importNames, indexLockfile, planPackages, readLockfile } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
 /** How long a reported run waits for output events that trail its report (they normally do not). */
@@ -50,6 +50,8 @@ class SandboxImpl implements Sandbox {
   /** Python packages to (re)install in every session: the option's, then installPackages()'s. */
   private readonly packages: string[];
   private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
+  /** Python: the lock file the current session's Pyodide was started with (the package index's, if it has one). */
+  private lockBytes: ArrayBuffer | undefined;
   /** The run in progress; its signal aborts when it ends, telling its tools and requests to stop. */
   private activeRun: ActiveRun | undefined;
   private readonly hostServices: (call: HostCall) => Promise<string>;
@@ -106,10 +108,12 @@ class SandboxImpl implements Sandbox {
     const starting = loadAssets(this.manifest, (loaded, total) => progress({ phase: 'download', loaded, total }))
       .then(async (assets) => {
         progress({ phase: 'start' });
-        const lockBytes = assets.files['pyodide-lock.json'];
+        const lockBytes = await this.lockFor(assets);
         const { snapshot: snapshotMode } = this.options;
         const snapshot = snapshotMode ? await findSnapshot(assets, snapshotMode) : undefined;
-        const session = await FrameSession.start(assets, this.engineConfig(lockBytes), snapshot && { [SNAPSHOT_FILE]: snapshot });
+        const sessionAssets = lockBytes === assets.files['pyodide-lock.json'] ? assets : { ...assets, files: { ...assets.files, 'pyodide-lock.json': lockBytes! } };
+        const session = await FrameSession.start(sessionAssets, this.engineConfig(lockBytes), snapshot && { [SNAPSHOT_FILE]: snapshot });
+        this.lockBytes = lockBytes;
         if (snapshot && !session.fromSnapshot) dropSnapshot(assets);
         if (this.packages.length) {
           progress({ phase: 'packages' });
@@ -143,6 +147,14 @@ class SandboxImpl implements Sandbox {
     // Restarts happen in the background; a failure surfaces on the next call that needs the session.
     starting.catch(() => {});
     return starting;
+  }
+
+  /** Python: the lock file to start Pyodide with: the package index's when it has one, else the bundled one. */
+  private async lockFor(assets: EngineAssets): Promise<ArrayBuffer | undefined> {
+    const bundled = assets.files['pyodide-lock.json'];
+    const index = this.options.packageIndexUrl;
+    if (!bundled || !index) return bundled;
+    return indexLockfile(index, bundled, (message) => new PackageError(message));
   }
 
   /** What the frame starts the engine with, and the limits it enforces on the worker. */
@@ -378,8 +390,7 @@ class SandboxImpl implements Sandbox {
     if (this.language !== 'python') return Promise.reject(new NotSupportedError('packages are for Python sandboxes'));
     return this.enqueue(async () => {
       const session = await this.ensureSession();
-      const assets = await loadAssets(this.manifest);
-      await this.install(session, requests, assets.files['pyodide-lock.json']!);
+      await this.install(session, requests, this.lockBytes!);
       for (const r of requests) if (!this.packages.includes(r)) this.packages.push(r);
     });
   }

@@ -1,12 +1,15 @@
 /**
  * Python packages, offline: the test builds a small pure-Python wheel, serves it from the test
- * server, and installs it. Distribution packages (numpy…) need a package index, which these
- * machines do not have; what happens without one is tested instead.
+ * server, and installs it; and a package index with the layout of Pyodide's distribution (its
+ * lock file extended with packages the suite builds, test/fixtures/package-index.ts) serves
+ * packages by name, with dependencies, data files, a wrong hash and a missing wheel. Real
+ * distribution packages (numpy…) need Pyodide's CDN, which these machines cannot reach.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, runIn, sharedHost, test } from './helpers.js';
+import { INDEX_PATH, OTHER_PYTHON_INDEX_PATH } from '../fixtures/package-index.js';
 
 const WHEEL = 'hello_sandbox-1.0-py3-none-any.whl';
 const WHEEL_PATH = `/test/fixtures/wheels/${WHEEL}`;
@@ -97,4 +100,78 @@ test('installPackages() on a JavaScript sandbox is NotSupportedError', async ({ 
     }
   });
   expect(error).toBe('NotSupportedError');
+});
+
+/** Installs `names` in the named sandbox: 'installed', or the error's name and message. */
+const install = (page: import('@playwright/test').Page, name: string, names: string[]) =>
+  page.evaluate(
+    ([name, names]) =>
+      window.sandboxes[name]!.installPackages(names).then(
+        () => 'installed',
+        (e: Error) => `${e.name}: ${e.message}`,
+      ),
+    [name, names] as const,
+  );
+
+test.describe("a package index with the layout of Pyodide's distribution", () => {
+  test.describe.configure({ mode: 'serial' });
+  const host = sharedHost(async (page) => {
+    await page.evaluate(async (index) => {
+      window.sandboxes.idx = await window.lib.createSandbox({ language: 'python', packageIndexUrl: index, packages: ['sbx-data'] });
+    }, INDEX_PATH);
+  });
+  const run = (code: string) => runIn(host(), 'idx', code);
+
+  test('a package listed in its lock file (not the bundled one) installs at start, with its data files', async () => {
+    expect(await run('import sbx_data\nsbx_data.table()')).toMatchObject({ status: 'ok', value: 'city,people\nOslo,709000\n' });
+  });
+
+  test('installPackages by name brings its dependencies along, and the import hint knows the index', async () => {
+    const hint = await run('import sbx_alpha');
+    expect(hint.error?.message).toMatch(/No module named 'sbx_alpha'.*installPackages\(\['sbx-alpha'\]\)/s);
+    expect(await install(host(), 'idx', ['sbx-alpha'])).toBe('installed');
+    expect(await run('import sbx_alpha\nsbx_alpha.name()')).toMatchObject({ status: 'ok', value: 'alpha+beta+gamma' });
+  });
+
+  test('a wheel whose sha256 does not match the lock file is refused, naming the package', async () => {
+    const error = await install(host(), 'idx', ['sbx-badhash']);
+    expect(error).toMatch(/^PackageError: sbx_badhash-1\.0-py3-none-any\.whl from \S+ does not match the lock file's sha256 \(expected 0{64}, got [0-9a-f]{64}\): refused$/);
+    expect((await run('import sbx_badhash')).error?.name).toBe('ModuleNotFoundError');
+  });
+
+  test('a listed wheel missing from the index is a PackageError naming its URL', async () => {
+    expect(await install(host(), 'idx', ['sbx-missing'])).toMatch(/^PackageError: could not fetch \S+\/wheels\/index\/sbx_missing-1\.0-py3-none-any\.whl: HTTP 404/);
+    expect((await run('1 + 1')).value).toBe(2);
+  });
+});
+
+test('an index for another Python or ABI is refused at start with a PackageError that says so', async ({ host }) => {
+  const error = await host.evaluate(
+    (index) =>
+      window.lib.createSandbox({ language: 'python', packageIndexUrl: index }).then(
+        () => 'started',
+        (e: Error) => `${e.name}: ${e.message}`,
+      ),
+    OTHER_PYTHON_INDEX_PATH,
+  );
+  expect(error).toMatch(/^PackageError: the package index at \S+other-python\/ is for python "3\.12\.7", but this library's Pyodide has "3\.14\.2"/);
+  expect(await host.locator('iframe').count()).toBe(0);
+});
+
+test('a sandbox started from a memory snapshot installs from the index too', async ({ host }) => {
+  const outcome = await host.evaluate(async (index) => {
+    const events: string[] = [];
+    const options = { language: 'python' as const, snapshot: true, packageIndexUrl: index, onEvent: (e: { type: string }) => events.push(e.type) };
+    const first = await window.lib.createSandbox(options);
+    const deadline = Date.now() + 60_000;
+    while (!events.includes('snapshot-made') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await first.dispose();
+    const ready: boolean[] = [];
+    const second = await window.lib.createSandbox({ ...options, onEvent: (e) => e.type === 'sandbox-ready' && ready.push((e as { fromSnapshot?: boolean }).fromSnapshot === true) });
+    await second.installPackages(['sbx-alpha']);
+    const result = await second.run('import sbx_alpha\nsbx_alpha.name()');
+    await second.dispose();
+    return { snapshotMade: events.includes('snapshot-made'), fromSnapshot: ready, value: result.value };
+  }, INDEX_PATH);
+  expect(outcome).toEqual({ snapshotMade: true, fromSnapshot: [true], value: 'alpha+beta+gamma' });
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { importNames, planPackages, type Lockfile } from '../../src/host/packages.js';
+import { fetchWheels, importNames, planPackages, type Lockfile } from '../../src/host/packages.js';
 
 const require = createRequire(import.meta.url);
 const lock = JSON.parse(readFileSync(require.resolve('pyodide/pyodide-lock.json'), 'utf8')) as Lockfile;
@@ -14,6 +14,8 @@ describe('planPackages', () => {
     expect(plan.names).toContain('numpy');
     expect(plan.files.every((f) => f.endsWith('.whl'))).toBe(true);
     expect(new Set(plan.names).size).toBe(plan.names.length);
+    expect(Object.keys(plan.hashes).sort()).toEqual([...plan.files].sort());
+    expect(Object.values(plan.hashes).every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
   });
   it('accepts import names and normalizes package names', () => {
     expect(planPackages(lock, ['sklearn']).names).toContain('scikit-learn');
@@ -21,12 +23,39 @@ describe('planPackages', () => {
   });
   it('takes URLs as wheels, resolved against a base', () => {
     const plan = planPackages(lock, ['/wheels/hello-1.0-py3-none-any.whl'], 'http://127.0.0.1:1/page.html');
-    expect(plan).toEqual({ names: [], files: [], wheelUrls: ['http://127.0.0.1:1/wheels/hello-1.0-py3-none-any.whl'] });
+    expect(plan).toEqual({ names: [], files: [], hashes: {}, wheelUrls: ['http://127.0.0.1:1/wheels/hello-1.0-py3-none-any.whl'] });
   });
   it('refuses unknown names', () => {
     expect(() => planPackages(lock, ['no-such-package-x'])).toThrow(/not a package of this Pyodide distribution/);
   });
   it('maps import names to packages', () => {
     expect(importNames(lock)).toMatchObject({ numpy: 'numpy', sklearn: 'scikit-learn' });
+  });
+});
+
+describe('fetchWheels', () => {
+  const wheel = new TextEncoder().encode('not really a wheel').buffer as ArrayBuffer;
+  const sha = 'e9b9b8a3f76bb8a1d6b1f7cd1327a0a28f6c4f4e0ef8d1d0ed82c25a1bd4c1b5';
+  const serve = () => {
+    const original = globalThis.fetch;
+    globalThis.fetch = (async () => new Response(wheel.slice(0))) as typeof fetch;
+    return () => (globalThis.fetch = original);
+  };
+  const fail = (message: string) => new Error(message);
+  const plan = (hash: string) => ({ names: ['w'], files: ['w-1.0-py3-none-any.whl'], hashes: { 'w-1.0-py3-none-any.whl': hash }, wheelUrls: [] });
+
+  it('hands over a wheel that matches the lock file, and refuses one that does not', async () => {
+    const restore = serve();
+    try {
+      const { createHash } = await import('node:crypto');
+      const good = createHash('sha256').update(new Uint8Array(wheel)).digest('hex');
+      const files = await fetchWheels(plan(good), new URL('http://index.test/'), new Map(), fail);
+      expect(new Uint8Array(files['w-1.0-py3-none-any.whl']!)).toEqual(new Uint8Array(wheel));
+      await expect(fetchWheels(plan(sha), new URL('http://index.test/'), new Map(), fail)).rejects.toThrow(
+        `w-1.0-py3-none-any.whl from http://index.test/w-1.0-py3-none-any.whl does not match the lock file's sha256 (expected ${sha}, got ${good}): refused`,
+      );
+    } finally {
+      restore();
+    }
   });
 });
