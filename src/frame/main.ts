@@ -30,6 +30,7 @@ function start(init: FrameInit): void {
     reset: () => frame.reset(),
     fs: (request) => frame.fs(request),
     installPackages: (request) => frame.installPackages(request),
+    findImports: (code) => frame.findImports(code),
   };
   Comlink.expose(api, rpc);
   emit({ type: 'frame-ready', sharedInterrupt: frame.sharedInterrupt });

@@ -5,7 +5,7 @@
  * is created here, where the guest cannot reach it, and only ever written here.
  */
 import * as Comlink from 'comlink';
-import { isFsResult, isHostReply, isRecord, type EngineConfig, type FrameApi, type FrameEvent, type FsRequest, type FsResult, type HostReply, type InstallRequest, type RunReport, type RunRequest, type SessionLimits, type StartReport } from '../shared/protocol.js';
+import { isFsResult, isHostReply, isModuleList, isRecord, type EngineConfig, type FrameApi, type FrameEvent, type FsRequest, type FsResult, type HostReply, type InstallRequest, type RunReport, type RunRequest, type SessionLimits, type StartReport } from '../shared/protocol.js';
 import type { FromWorker } from '../shared/worker-protocol.js';
 import { cutUtf8 } from '../shared/utf8.js';
 import { MESSAGES_PER_RUN } from './message-budget.js';
@@ -130,6 +130,12 @@ export class SandboxFrame implements FrameApi {
     const result = await this.link.call('installPackages', request, Object.values(request.files));
     if (result !== null && typeof result !== 'string') throw this.broken('installPackages');
     return result === null ? null : cutUtf8(result, 4000);
+  }
+
+  async findImports(code: string): Promise<string[]> {
+    const result = await this.link.call('findImports', code);
+    if (!isModuleList(result)) throw this.broken('findImports');
+    return result;
   }
 
   private onOutput(message: Extract<FromWorker, { type: 'output' }>): void {

@@ -11,6 +11,7 @@ import type { LimitName } from '../shared/events.js';
 import {
   isFrameEvent,
   isFsResult,
+  isModuleList,
   PROTOCOL,
   readRunReport,
   type EngineConfig,
@@ -201,6 +202,13 @@ export class FrameSession {
       (value) => !this.isEnded && void this.remote.answer({ callId: call.callId, ok: true, value }).catch(() => {}),
       (error: unknown) => !this.isEnded && void this.remote.answer({ callId: call.callId, ok: false, error: error instanceof Error ? error.message : String(error) }).catch(() => {}),
     );
+  }
+
+  /** Python: the top-level modules `code` imports; rejects with {@link SessionEndedError} if the session ends first. */
+  async findImports(code: string): Promise<string[]> {
+    const result: unknown = await this.whileAlive<unknown>(this.remote.findImports(code));
+    if (!isModuleList(result)) throw this.crash('the frame sent a malformed import list');
+    return result;
   }
 
   /** Runs code; rejects with {@link SessionEndedError} if the session ends first. */

@@ -33,7 +33,7 @@ const LIMITS = {
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
 const SANDBOX_KEYS = new Set([
   'language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'maxToolCalls', 'maxToolArgumentBytes', 'maxFileBytes',
-  'packages', 'packageIndexUrl', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
+  'packages', 'packageIndexUrl', 'autoInstall', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
 ]);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 const NETWORK_KEYS = new Set(['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests']);
@@ -61,6 +61,8 @@ export interface ResolvedSandboxOptions {
   network: NetworkPolicy | undefined;
   /** Python memory snapshots: false, true (this page) or 'persistent'. */
   snapshot: boolean | 'persistent';
+  /** Python: install the index's packages a run imports before it runs. */
+  autoInstall: boolean;
 }
 
 /** Run options with every default filled in. */
@@ -158,7 +160,16 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     tools: toolMap(where, o.tools),
     network: networkPolicy(where, o.network),
     snapshot: snapshotMode(where, o.language as Language, o.snapshot),
+    autoInstall: autoInstall(where, o.language as Language, o.autoInstall, o.packageIndexUrl),
   };
+}
+
+function autoInstall(where: string, language: Language, value: unknown, indexUrl: unknown): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true) throw new TypeError(`${where}: autoInstall must be a boolean, got ${JSON.stringify(value)}`);
+  if (language !== 'python') throw new TypeError(`${where}: autoInstall is for Python sandboxes`);
+  if (indexUrl === undefined) throw new TypeError(`${where}: autoInstall needs a packageIndexUrl to install from (e.g. pyodideDistributionUrl)`);
+  return true;
 }
 
 function snapshotMode(where: string, language: Language, value: unknown): boolean | 'persistent' {

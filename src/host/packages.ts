@@ -97,7 +97,7 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string | undefined> {
 /**
  * Fetches the plan's wheels (from `cache` when already fetched and checked) and returns them keyed
  * the way the worker looks them up: lock-file wheels by file name, others by URL. Lock-file wheels
- * must match the lock file's sha256. Returns copies, ready to be transferred. Throws PackageError
+ * must match the lock file's sha256. `onFetched` hears how many have arrived. Returns copies, ready to be transferred. Throws PackageError
  * naming the URL that failed, or the package whose wheel does not match.
  */
 export async function fetchWheels(
@@ -105,6 +105,7 @@ export async function fetchWheels(
   indexUrl: URL | undefined,
   cache: Map<string, Promise<ArrayBuffer>>,
   fail: (message: string, cause?: unknown) => Error,
+  onFetched?: (fetched: number) => void,
 ): Promise<Record<string, ArrayBuffer>> {
   if (plan.files.length && !indexUrl) {
     throw fail(`installing ${plan.names.join(', ')} needs a packageIndexUrl: the folder of a Pyodide distribution you host, or a CDN you choose`);
@@ -113,6 +114,7 @@ export async function fetchWheels(
     ...plan.files.map((file): [string, string, string | undefined] => [file, new URL(file, indexUrl).href, plan.hashes[file]]),
     ...plan.wheelUrls.map((url): [string, string, undefined] => [url, url, undefined]),
   ];
+  let fetched = 0;
   const entries = await Promise.all(
     wanted.map(async ([key, url, expected]) => {
       let bytes = cache.get(url);
@@ -132,7 +134,9 @@ export async function fetchWheels(
         cache.set(url, bytes);
         bytes.catch(() => cache.delete(url));
       }
-      return [key, (await bytes).slice(0)] as const;
+      const copy = (await bytes).slice(0);
+      onFetched?.(++fetched);
+      return [key, copy] as const;
     }),
   );
   return Object.fromEntries(entries);

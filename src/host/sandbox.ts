@@ -95,16 +95,19 @@ class SandboxImpl implements Sandbox {
     }
   }
 
+  /** Tells the caller's `onProgress`, unless the sandbox is gone. */
+  private progress(event: ProgressEvent): void {
+    if (this.disposed) return;
+    try {
+      this.options.onProgress?.(event);
+    } catch (error) {
+      reportCallbackError(error);
+    }
+  }
+
   private startSession(): Promise<FrameSession> {
     const begun = performance.now();
-    const progress = (event: ProgressEvent) => {
-      if (this.disposed) return;
-      try {
-        this.options.onProgress?.(event);
-      } catch (error) {
-        reportCallbackError(error);
-      }
-    };
+    const progress = (event: ProgressEvent) => this.progress(event);
     const starting = loadAssets(this.manifest, (loaded, total) => progress({ phase: 'download', loaded, total }))
       .then(async (assets) => {
         progress({ phase: 'start' });
@@ -116,9 +119,8 @@ class SandboxImpl implements Sandbox {
         this.lockBytes = lockBytes;
         if (snapshot && !session.fromSnapshot) dropSnapshot(assets);
         if (this.packages.length) {
-          progress({ phase: 'packages' });
           try {
-            await this.install(session, this.packages, lockBytes!);
+            await this.install(session, this.packages, lockBytes!, 'start');
           } catch (error) {
             session.kill();
             throw error;
@@ -238,6 +240,7 @@ class SandboxImpl implements Sandbox {
     // The run's own time starts once its engine is ready (after any restart it had to wait for).
     const started = performance.now();
     const runSeq = ++this.runSeq;
+    if (this.options.autoInstall) await this.installImports(session, code, runSeq);
     if (this.options.onEvent) this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
     const streamed = this.streamTo(session, runSeq, options);
     const request: RunRequest = {
@@ -365,8 +368,11 @@ class SandboxImpl implements Sandbox {
     for (const limit of hit) this.emit({ type: 'limit-hit', runSeq, limit });
   }
 
-  /** Fetches what `requests` need (host side: the frame cannot) and installs it in `session`. */
-  private async install(session: FrameSession, requests: string[], lockBytes: ArrayBuffer): Promise<void> {
+  /**
+   * Fetches what `requests` need (host side: the frame cannot) and installs it in `session`,
+   * reporting each wheel fetched to `onProgress` and the install to `onEvent`.
+   */
+  private async install(session: FrameSession, requests: string[], lockBytes: ArrayBuffer, reason: 'start' | 'call' | 'imports', runSeq?: number): Promise<void> {
     const fail = (message: string, cause?: unknown) => new PackageError(message, { cause });
     let plan;
     try {
@@ -374,9 +380,33 @@ class SandboxImpl implements Sandbox {
     } catch (error) {
       throw fail((error as Error).message);
     }
-    const files = await fetchWheels(plan, this.options.packageIndexUrl, this.wheels, fail);
+    const total = plan.files.length + plan.wheelUrls.length;
+    this.progress({ phase: 'packages', loaded: 0, total });
+    const files = await fetchWheels(plan, this.options.packageIndexUrl, this.wheels, fail, (loaded) => this.progress({ phase: 'packages', loaded, total }));
     const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls] });
     if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);
+    this.emit({ type: 'packages-installed', packages: [...plan.names, ...plan.wheelUrls], reason, ...(runSeq !== undefined && { runSeq }) });
+  }
+
+  /**
+   * `autoInstall`: installs the index's packages that `code` imports and the sandbox lacks, before
+   * it runs (they are then installed again after restarts, like `installPackages`' ones).
+   */
+  private async installImports(session: FrameSession, code: string, runSeq: number): Promise<void> {
+    const lock = readLockfile(this.lockBytes!);
+    const providers = importNames(lock);
+    const have = new Set(this.packages.flatMap((name) => {
+      try {
+        return planPackages(lock, [name]).names;
+      } catch {
+        return [];
+      }
+    }));
+    const wanted = [...new Set((await session.findImports(code)).flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !have.has(name));
+    if (wanted.length === 0) return;
+    await this.install(session, wanted, this.lockBytes!, 'imports', runSeq);
+    this.packages.push(...wanted);
+    this.progress({ phase: 'ready' });
   }
 
   installPackages(names: string[]): Promise<void> {
@@ -390,7 +420,7 @@ class SandboxImpl implements Sandbox {
     if (this.language !== 'python') return Promise.reject(new NotSupportedError('packages are for Python sandboxes'));
     return this.enqueue(async () => {
       const session = await this.ensureSession();
-      await this.install(session, requests, this.lockBytes!);
+      await this.install(session, requests, this.lockBytes!, 'call');
       for (const r of requests) if (!this.packages.includes(r)) this.packages.push(r);
     });
   }

@@ -208,11 +208,21 @@ export interface FrameApi {
   fs(request: FsRequest): Promise<FsResult>;
   /** Installs packages from wheels the host fetched; an error message, or null on success. */
   installPackages(request: InstallRequest): Promise<string | null>;
+  /** Python: the top-level modules `code` imports (Pyodide's `find_imports`), for installs from imports. */
+  findImports(code: string): Promise<string[]>;
 }
 
 // ---- guards -------------------------------------------------------------------------------
 
 type Rec = Record<string, unknown>;
+
+/** Most modules one `findImports` answer may name, and the longest name. */
+const MAX_MODULES = 256;
+
+/** An answer of `findImports`: top-level module names (Python identifiers), a bounded list. */
+export function isModuleList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.length <= MAX_MODULES && v.every((name) => typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name));
+}
 /** True for objects (not null). */
 export const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null;
 /** True for non-negative safe integers. */

@@ -10,8 +10,9 @@ export type Language = 'javascript' | 'python';
 /**
  * Start-up progress: `download` while the engine's files are fetched (`loaded`/`total` bytes;
  * `total` is absent when the server sends no Content-Length), `start` while the engine boots,
- * `packages` while Python packages are installed, then `ready`. Reported again when the engine is
- * restarted.
+ * `packages` while Python packages are installed (`loaded`/`total` wheels), then `ready`. Reported
+ * again when the engine is restarted, and (`packages`, then `ready`) when `autoInstall` installs
+ * what a run imports.
  */
 export interface ProgressEvent {
   phase: 'download' | 'start' | 'packages' | 'ready';
@@ -57,6 +58,14 @@ export interface SandboxOptions {
    * host, or a CDN your app chooses). Nothing is fetched from anywhere unless you set it.
    */
   packageIndexUrl?: string | URL;
+  /**
+   * Python: before each run, find the modules the code imports (Pyodide's `find_imports`) and
+   * install the ones the package index provides and the sandbox lacks, dependencies included; then
+   * run. Reported through `onProgress` (`packages` phase) and a `packages-installed` event. Imports
+   * the index does not have are left to the run (a `ModuleNotFoundError` with a hint). Needs
+   * `packageIndexUrl`. Default false.
+   */
+  autoInstall?: boolean;
   /** Called as the sandbox starts (Python takes seconds: show a progress bar). */
   onProgress?(event: ProgressEvent): void;
   /**

@@ -48,6 +48,7 @@ export interface WorkerMethods {
   reset: [undefined, undefined];
   fs: [FsRequest, unknown];
   installPackages: [InstallRequest, string | null];
+  findImports: [string, string[]];
 }
 export type WorkerMethod = keyof WorkerMethods;
 
@@ -69,7 +70,7 @@ export type FromWorker =
   | { type: 'host-call'; callId: number; runSeq: number; kind: HostCallKind; name: string; args: string }
   | { type: 'pong'; id: number };
 
-const METHODS: ReadonlySet<string> = new Set<WorkerMethod>(['start', 'takeSnapshot', 'run', 'reset', 'fs', 'installPackages']);
+const METHODS: ReadonlySet<string> = new Set<WorkerMethod>(['start', 'takeSnapshot', 'run', 'reset', 'fs', 'installPackages', 'findImports']);
 
 /** Checks the worker's one init message. */
 export function isWorkerInit(v: unknown): v is WorkerInit {

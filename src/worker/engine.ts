@@ -59,6 +59,8 @@ export interface Engine {
   memoryBytes(): number;
   /** Installs packages, for engines that have them; an error message, or null on success. */
   installPackages?(request: InstallRequest): Promise<string | null>;
+  /** The top-level modules `code` imports, for engines with packages (none when it does not parse). */
+  findImports?(code: string): string[];
   /** True when the engine was restored from a memory snapshot. */
   readonly fromSnapshot?: boolean;
   /** The memory snapshot taken at start (`snapshot: 'make'`), handed over once. */

@@ -23,6 +23,7 @@ export interface WorkerApi {
   reset(): Promise<undefined>;
   fs(request: FsRequest): Promise<FsResult>;
   installPackages(request: InstallRequest): Promise<string | null>;
+  findImports(code: string): Promise<string[]>;
   /** Asks the run to stop at its next chance (effective while it waits on timers or promises). */
   cancel(runSeq: number): void;
 }
@@ -115,6 +116,10 @@ export function createWorkerApi(
       const active = requireEngine();
       if (!active.installPackages) return 'this engine has no packages';
       return active.installPackages(request);
+    },
+
+    async findImports(code) {
+      return requireEngine().findImports?.(code) ?? [];
     },
   };
   return api;

@@ -175,3 +175,26 @@ test('a sandbox started from a memory snapshot installs from the index too', asy
   }, INDEX_PATH);
   expect(outcome).toEqual({ snapshotMade: true, fromSnapshot: [true], value: 'alpha+beta+gamma' });
 });
+
+test('autoInstall: the index packages a run imports are installed first (with their dependencies), with progress and an event', async ({ host }) => {
+  const out = await host.evaluate(async (index) => {
+    const events: Array<{ type: string }> = [];
+    const progress: Array<{ phase: string; loaded?: number; total?: number }> = [];
+    const sb = await window.lib.createSandbox({ language: 'python', packageIndexUrl: index, autoInstall: true, onEvent: (e) => events.push(e), onProgress: (p) => progress.push(p) });
+    progress.length = 0;
+    const first = await sb.run('import json, sbx_alpha\nfrom sbx_data import table\nsbx_alpha.name() + " " + table().splitlines()[1]');
+    const again = await sb.run('import sbx_alpha\nsbx_alpha.name()');
+    const absent = await sb.run('import not_on_the_index');
+    await sb.dispose();
+    return { first: first.value, again: again.value, absent: absent.error?.name, installs: events.filter((e) => e.type === 'packages-installed'), progress };
+  }, INDEX_PATH);
+  expect(out.first).toBe('alpha+beta+gamma Oslo,709000');
+  expect(out.again).toBe('alpha+beta+gamma');
+  expect(out.absent).toBe('ModuleNotFoundError');
+  expect(out.installs).toHaveLength(1);
+  expect(out.installs[0]).toMatchObject({ reason: 'imports', runSeq: 1 });
+  expect([...(out.installs[0] as unknown as { packages: string[] }).packages].sort()).toEqual(['sbx-alpha', 'sbx-beta', 'sbx-data', 'sbx-gamma']);
+  expect(out.progress[0]).toEqual({ phase: 'packages', loaded: 0, total: 4 });
+  expect(out.progress.at(-2)).toEqual({ phase: 'packages', loaded: 4, total: 4 });
+  expect(out.progress.at(-1)).toEqual({ phase: 'ready' });
+});

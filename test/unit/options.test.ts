@@ -21,6 +21,7 @@ describe('resolveSandboxOptions', () => {
       tools: new Map(),
       network: undefined,
       snapshot: false,
+      autoInstall: false,
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
     expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);
@@ -43,6 +44,9 @@ describe('resolveSandboxOptions', () => {
     [{ language: 'python', packages: 'numpy' }, TypeError, /packages must be an array/],
     [{ language: 'python', packages: [''] }, TypeError, /packages must be an array/],
     [{ language: 'python', packageIndexUrl: 3 }, TypeError, /packageIndexUrl must be a string or URL/],
+    [{ language: 'python', autoInstall: 'yes', packageIndexUrl: 'https://index.example/' }, TypeError, /autoInstall must be a boolean/],
+    [{ language: 'python', autoInstall: true }, TypeError, /autoInstall needs a packageIndexUrl/],
+    [{ language: 'javascript', autoInstall: true, packageIndexUrl: 'https://index.example/' }, TypeError, /autoInstall is for Python sandboxes/],
   ])('%j throws', (options, type, message) => {
     expect(() => resolveSandboxOptions(options)).toThrow(type);
     expect(() => resolveSandboxOptions(options)).toThrow(message);

@@ -264,6 +264,18 @@ export class PyodideEngine implements Engine {
     return errors.length ? errors.join('\n').slice(0, 2000) : null;
   }
 
+  findImports(code: string): string[] {
+    try {
+      const found = this.pyodide.pyimport('pyodide.code').find_imports(code) as { toJs(): unknown; destroy(): void };
+      const names = found.toJs();
+      found.destroy();
+      return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+    } catch {
+      // Code that does not parse imports nothing yet; its run reports the SyntaxError.
+      return [];
+    }
+  }
+
   dispose(): void {
     // The interpreter goes with the worker.
   }
