@@ -240,8 +240,18 @@ class SandboxImpl implements Sandbox {
     // The run's own time starts once its engine is ready (after any restart it had to wait for).
     const started = performance.now();
     const runSeq = ++this.runSeq;
-    if (this.options.autoInstall) await this.installImports(session, code, runSeq);
     if (this.options.onEvent) this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
+    if (this.options.autoInstall) {
+      try {
+        await this.installImports(session, code, runSeq);
+      } catch (error) {
+        if (!(error instanceof SessionEndedError)) throw error;
+        // The engine ended while naming the imports (a malformed answer stops it): the run ends
+        // crashed, as it would have mid-run, and a fresh engine starts.
+        this.retire(session, 'crashed', error.message, runSeq);
+        return this.finish(stopped('crashed', error.message), { started, runSeq, stateLost: true });
+      }
+    }
     const streamed = this.streamTo(session, runSeq, options);
     const request: RunRequest = {
       runSeq,

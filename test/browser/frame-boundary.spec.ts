@@ -157,3 +157,10 @@ test('a file larger than maxFileBytes is refused by the frame', async ({ host })
   const error = await host.evaluate(() => window.sandboxes.h!.fs.readFile('big.bin').then(() => 'read', (e: Error & { errno?: string }) => `${e.name}:${e.errno}`));
   expect(error).toBe('SandboxFileError:EFBIG');
 });
+
+test('an import list that is not module names (autoInstall) stops the worker: the run ends crashed, nothing is installed, and a fresh engine starts', async ({ host }) => {
+  await createHostile(host, { language: 'python', packageIndexUrl: '/test/fixtures/wheels/index/', autoInstall: true });
+  expect(await run(host, 'honest')).toMatchObject({ status: 'crashed', stateLost: true, error: { message: expect.stringMatching(/answered findImports with something malformed/) } });
+  expect(await eventsOf(host, 'packages-installed')).toEqual([]);
+  await expect.poll(async () => (await eventsOf(host, 'sandbox-ready')).length, { timeout: 30_000 }).toBe(2);
+});
