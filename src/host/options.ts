@@ -17,6 +17,8 @@ export const DEFAULTS = {
   maxToolCalls: 1000,
   maxToolArgumentBytes: 1024 * 1024,
   maxFileBytes: 64 * 1024 * 1024,
+  /** Python: fetching one install's wheels (numpy and pandas are megabytes on a slow link). */
+  packageTimeoutMs: 120_000,
 } as const;
 
 /** Bounds: a timer cannot wait longer than 2^31-1 ms; wasm32 memory ends at 4 GiB, QuickJS's cap at 2 GiB. */
@@ -28,12 +30,13 @@ const LIMITS = {
   maxToolCalls: [0, 1_000_000],
   maxToolArgumentBytes: [0, 256 * 1024 * 1024],
   maxFileBytes: [0, 2 ** 31],
+  packageTimeoutMs: [1, 2 ** 31 - 1],
 } as const;
 
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
 const SANDBOX_KEYS = new Set([
   'language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'maxToolCalls', 'maxToolArgumentBytes', 'maxFileBytes',
-  'packages', 'packageIndexUrl', 'autoInstall', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
+  'packages', 'packageIndexUrl', 'packageTimeoutMs', 'autoInstall', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
 ]);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 const NETWORK_KEYS = new Set(['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests']);
@@ -63,6 +66,8 @@ export interface ResolvedSandboxOptions {
   snapshot: boolean | 'persistent';
   /** Python: install the index's packages a run imports before it runs. */
   autoInstall: boolean;
+  /** Python: how long fetching one install's wheels may take, in milliseconds. */
+  packageTimeoutMs: number;
 }
 
 /** Run options with every default filled in. */
@@ -161,6 +166,7 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     network: networkPolicy(where, o.network),
     snapshot: snapshotMode(where, o.language as Language, o.snapshot),
     autoInstall: autoInstall(where, o.language as Language, o.autoInstall, o.packageIndexUrl),
+    packageTimeoutMs: number(where, 'packageTimeoutMs', o.packageTimeoutMs, DEFAULTS.packageTimeoutMs, false),
   };
 }
 

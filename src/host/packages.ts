@@ -97,7 +97,8 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string | undefined> {
 /**
  * Fetches the plan's wheels (from `cache` when already fetched and checked) and returns them keyed
  * the way the worker looks them up: lock-file wheels by file name, others by URL. Lock-file wheels
- * must match the lock file's sha256. `onFetched` hears how many have arrived. Returns copies, ready to be transferred. Throws PackageError
+ * must match the lock file's sha256. `onFetched` hears how many have arrived; past `timeoutMs` the
+ * install fails. Returns copies, ready to be transferred. Throws PackageError
  * naming the URL that failed, or the package whose wheel does not match.
  */
 export async function fetchWheels(
@@ -105,7 +106,7 @@ export async function fetchWheels(
   indexUrl: URL | undefined,
   cache: Map<string, Promise<ArrayBuffer>>,
   fail: (message: string, cause?: unknown) => Error,
-  onFetched?: (fetched: number) => void,
+  options: { timeoutMs: number; onFetched?: (fetched: number) => void },
 ): Promise<Record<string, ArrayBuffer>> {
   if (plan.files.length && !indexUrl) {
     throw fail(`installing ${plan.names.join(', ')} needs a packageIndexUrl: the folder of a Pyodide distribution you host, or a CDN you choose`);
@@ -115,15 +116,18 @@ export async function fetchWheels(
     ...plan.wheelUrls.map((url): [string, string, undefined] => [url, url, undefined]),
   ];
   let fetched = 0;
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  const timedOut = (url: string) => fail(`fetching ${url} timed out after ${options.timeoutMs} ms (packageTimeoutMs)`);
   const entries = await Promise.all(
     wanted.map(async ([key, url, expected]) => {
       let bytes = cache.get(url);
       if (!bytes) {
-        bytes = fetch(url)
+        bytes = fetch(url, { signal })
           .then(
             (r) => (r.ok ? r.arrayBuffer() : Promise.reject(fail(`could not fetch ${url}: HTTP ${r.status}`))),
-            (cause) => Promise.reject(fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
+            (cause) => Promise.reject(signal.aborted ? timedOut(url) : fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
           )
+          .catch((error: unknown) => Promise.reject(signal.aborted ? timedOut(url) : error))
           .then(async (body) => {
             if (expected === undefined) return body;
             const actual = await sha256Hex(body);
@@ -135,7 +139,7 @@ export async function fetchWheels(
         bytes.catch(() => cache.delete(url));
       }
       const copy = (await bytes).slice(0);
-      onFetched?.(++fetched);
+      options.onFetched?.(++fetched);
       return [key, copy] as const;
     }),
   );

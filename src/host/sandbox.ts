@@ -392,7 +392,10 @@ class SandboxImpl implements Sandbox {
     }
     const total = plan.files.length + plan.wheelUrls.length;
     this.progress({ phase: 'packages', loaded: 0, total });
-    const files = await fetchWheels(plan, this.options.packageIndexUrl, this.wheels, fail, (loaded) => this.progress({ phase: 'packages', loaded, total }));
+    const files = await fetchWheels(plan, this.options.packageIndexUrl, this.wheels, fail, {
+      timeoutMs: this.options.packageTimeoutMs,
+      onFetched: (loaded) => this.progress({ phase: 'packages', loaded, total }),
+    });
     const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls] });
     if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);
     this.emit({ type: 'packages-installed', packages: [...plan.names, ...plan.wheelUrls], reason, ...(runSeq !== undefined && { runSeq }) });

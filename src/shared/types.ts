@@ -66,6 +66,8 @@ export interface SandboxOptions {
    * `packageIndexUrl`. Default false.
    */
   autoInstall?: boolean;
+  /** Python: how long fetching the wheels of one install may take, in milliseconds; then `PackageError`. Default 120000. */
+  packageTimeoutMs?: number;
   /** Called as the sandbox starts (Python takes seconds: show a progress bar). */
   onProgress?(event: ProgressEvent): void;
   /**

@@ -198,3 +198,24 @@ test('autoInstall: the index packages a run imports are installed first (with th
   expect(out.progress.at(-2)).toEqual({ phase: 'packages', loaded: 4, total: 4 });
   expect(out.progress.at(-1)).toEqual({ phase: 'ready' });
 });
+
+test('a slow package index: progress, then a PackageError at packageTimeoutMs, and the sandbox runs on', async ({ host }) => {
+  const out = await host.evaluate(async () => {
+    const progress: Array<{ phase: string; loaded?: number; total?: number }> = [];
+    const sb = await window.lib.createSandbox({ language: 'python', packageIndexUrl: '/slow-index/', packageTimeoutMs: 1000, onProgress: (p) => progress.push(p) });
+    progress.length = 0;
+    const started = performance.now();
+    const error = await sb.installPackages(['sbx-gamma']).then(
+      () => 'installed',
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const after = await sb.run('6 * 7');
+    await sb.dispose();
+    return { error, seconds, progress, after: after.value };
+  });
+  expect(out.error).toMatch(/^PackageError: fetching \S+\/slow-index\/sbx_gamma-1\.0-py3-none-any\.whl timed out after 1000 ms \(packageTimeoutMs\)$/);
+  expect(out.seconds).toBeLessThan(4);
+  expect(out.progress).toEqual([{ phase: 'packages', loaded: 0, total: 1 }]);
+  expect(out.after).toBe(42);
+});

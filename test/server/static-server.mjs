@@ -44,6 +44,7 @@ const MOUNTS = [
   ['/hostile-assets/', 'dist/'],
   ['/same-origin-corp/', 'dist/'],
   ['/altered-assets/', 'dist/'],
+  ['/slow-index/', 'test/fixtures/wheels/index/'],
   ['/deep/path/to/lib/', 'dist/'],
   ['/', ''],
 ];
@@ -117,6 +118,8 @@ async function serveFile(setup, req, res) {
     res.writeHead(403).end();
     return;
   }
+  // A slow package index: its wheels come after a long pause, as over a bad link.
+  if (path.startsWith('/slow-index/') && path.endsWith('.whl')) await new Promise((resolve) => setTimeout(resolve, 5000));
   const dest = /** @type {string | undefined} */ (req.headers['sec-fetch-dest']);
   await sendFile(res, file, (sent) => headersFor(setup, sent, dest, path), headersFor(setup, path, undefined), REWRITES[path]);
 }

@@ -22,6 +22,7 @@ describe('resolveSandboxOptions', () => {
       network: undefined,
       snapshot: false,
       autoInstall: false,
+      packageTimeoutMs: 120_000,
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
     expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);

@@ -49,9 +49,9 @@ describe('fetchWheels', () => {
     try {
       const { createHash } = await import('node:crypto');
       const good = createHash('sha256').update(new Uint8Array(wheel)).digest('hex');
-      const files = await fetchWheels(plan(good), new URL('http://index.test/'), new Map(), fail);
+      const files = await fetchWheels(plan(good), new URL('http://index.test/'), new Map(), fail, { timeoutMs: 5000 });
       expect(new Uint8Array(files['w-1.0-py3-none-any.whl']!)).toEqual(new Uint8Array(wheel));
-      await expect(fetchWheels(plan(sha), new URL('http://index.test/'), new Map(), fail)).rejects.toThrow(
+      await expect(fetchWheels(plan(sha), new URL('http://index.test/'), new Map(), fail, { timeoutMs: 5000 })).rejects.toThrow(
         `w-1.0-py3-none-any.whl from http://index.test/w-1.0-py3-none-any.whl does not match the lock file's sha256 (expected ${sha}, got ${good}): refused`,
       );
     } finally {
