@@ -12,6 +12,7 @@ import { createRunCodeTool, forOpenAI } from '../dist/tool.js';
 import { CONVERSATION, type Turn } from './conversation.js';
 import { ensureIsolation, showMode } from './isolation.js';
 import { setUpLiveChat } from './live-chat.js';
+import { bindPackagesOptIn, packageOptions } from './package-opt-in.js';
 import { OutputView } from './output-view.js';
 import { setUpTheme } from './theme.js';
 
@@ -22,12 +23,18 @@ const sandboxes = new Map<Language, Promise<Sandbox>>();
 function sandboxFor(language: Language): Promise<Sandbox> {
   let sandbox = sandboxes.get(language);
   if (!sandbox) {
-    sandbox = createSandbox({ language, timeoutMs: 10_000, ...(language === 'python' && { snapshot: 'persistent' as const }) });
+    sandbox = createSandbox({ language, timeoutMs: 10_000, ...(language === 'python' && { snapshot: 'persistent' as const, ...packageOptions() }) });
     sandbox.catch(() => sandboxes.delete(language));
     sandboxes.set(language, sandbox);
   }
   return sandbox;
 }
+
+// A change applies to the next Python sandbox: the current one is let go (its state with it).
+bindPackagesOptIn(document.getElementById('cdn-packages') as HTMLInputElement, () => {
+  void sandboxes.get('python')?.then((s) => s.dispose(), () => {});
+  sandboxes.delete('python');
+});
 
 const runCode = createRunCodeTool({
   sandboxes: { python: () => sandboxFor('python'), javascript: () => sandboxFor('javascript') },

@@ -129,3 +129,23 @@ result`,
 
 /** The example shown first. */
 export const FIRST_EXAMPLE = 'Hello world';
+
+/** The chart example with the real data stack, offered when packages come from the Pyodide CDN. */
+export const PANDAS_CHART = `# With "Packages from the Pyodide CDN" on, these imports are installed before the run.
+import pandas as pd
+import matplotlib.pyplot as plt
+
+sales = pd.DataFrame({"day": ["Mon", "Tue", "Wed", "Thu", "Fri"], "sales": [12, 19, 7, 15, 22]})
+display(sales.describe())
+sales.plot(x="day", y="sales", kind="bar", legend=False, title="Sales by day", color="#4c6ef5")
+plt.show()  # the figure becomes a PNG output
+sales["sales"].sum()`;
+
+/** The name of the example that becomes {@link PANDAS_CHART} with the packages opt-in. */
+export const CHART_EXAMPLE = 'Chart and rich outputs';
+
+/** An example's code: the chart uses pandas and matplotlib when packages come from the CDN. */
+export function exampleCode(language: Language, name: string, withPackages: boolean): string | undefined {
+  if (language === 'python' && name === CHART_EXAMPLE && withPackages) return PANDAS_CHART;
+  return EXAMPLES[language][name];
+}

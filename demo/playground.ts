@@ -5,7 +5,8 @@
  */
 import { createSandbox, type Language, type RunResult, type Sandbox, type SandboxEvent } from '../dist/index.js';
 import { CodeEditor } from './editor.js';
-import { EXAMPLES, FIRST_EXAMPLE } from './examples.js';
+import { EXAMPLES, exampleCode, FIRST_EXAMPLE } from './examples.js';
+import { bindPackagesOptIn, packageOptions, packagesOptedIn } from './package-opt-in.js';
 import { ensureIsolation, showMode } from './isolation.js';
 import { OutputView } from './output-view.js';
 import { fromHash, toHash } from './share-link.js';
@@ -15,6 +16,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const ui = {
   languageButtons: [...document.querySelectorAll<HTMLButtonElement>('[data-language]')],
   example: $<HTMLSelectElement>('example'),
+  cdnPackages: $<HTMLInputElement>('cdn-packages'),
   timeout: $<HTMLInputElement>('timeout'),
   memory: $<HTMLInputElement>('memory'),
   share: $<HTMLButtonElement>('share'),
@@ -46,6 +48,8 @@ const output = new OutputView($('output'), (line) => {
 interface Held {
   sandbox: Promise<Sandbox>;
   memoryLimitMB: number;
+  /** Started with the CDN packages opt-in (Python). */
+  withPackages: boolean;
 }
 const sandboxes = new Map<Language, Held>();
 let controller: AbortController | undefined;
@@ -84,8 +88,9 @@ function logEvent(lang: Language, event: SandboxEvent): void {
 function currentSandbox(): Promise<Sandbox> {
   const lang = language;
   const memoryLimitMB = Number(ui.memory.value) || DEFAULT_MEMORY_MB[lang];
+  const withPackages = lang === 'python' && packagesOptedIn();
   const held = sandboxes.get(lang);
-  if (held && held.memoryLimitMB === memoryLimitMB) return held.sandbox;
+  if (held && held.memoryLimitMB === memoryLimitMB && held.withPackages === withPackages) return held.sandbox;
   if (held) void held.sandbox.then((s) => s.dispose(), () => {});
   setStatus(lang === 'python' ? 'loading Python…' : 'starting…');
   showProgress(lang === 'python' ? 'Downloading Python' : 'Starting', 0);
@@ -93,15 +98,16 @@ function currentSandbox(): Promise<Sandbox> {
     language: lang,
     memoryLimitMB,
     // Later Python starts (restarts, the next visit) restore a memory snapshot: about 1 s, not 4.
-    ...(lang === 'python' && { snapshot: 'persistent' as const }),
+    ...(lang === 'python' && { snapshot: 'persistent' as const, ...packageOptions() }),
     onEvent: (event) => logEvent(lang, event),
     onProgress: (e) => {
       if (e.phase === 'download') showProgress(`Downloading ${lang === 'python' ? 'Python' : 'QuickJS'} ${megabytes(e.loaded ?? 0)}${e.total ? ` of ${megabytes(e.total)}` : ''} MB`, e.total ? (e.loaded ?? 0) / e.total : undefined);
       else if (e.phase === 'start') showProgress('Starting the interpreter');
-      else if (e.phase === 'packages') showProgress('Loading packages');
+      else if (e.phase === 'packages') showProgress(`Loading packages${e.total ? ` (${e.loaded ?? 0} of ${e.total})` : ''}`, e.total ? (e.loaded ?? 0) / e.total : undefined);
+      else if (e.phase === 'ready') showProgress(undefined);
     },
   });
-  sandboxes.set(lang, { sandbox, memoryLimitMB });
+  sandboxes.set(lang, { sandbox, memoryLimitMB, withPackages });
   sandbox
     .catch((error) => {
       sandboxes.delete(lang);
@@ -134,6 +140,7 @@ function setLanguage(lang: Language, code?: string): void {
   ui.example.replaceChildren(new Option('Examples…', ''), ...Object.keys(EXAMPLES[lang]).map((name) => new Option(name, name)));
   editor.setCode(code ?? EXAMPLES[lang][FIRST_EXAMPLE]!);
   ui.files.hidden = lang !== 'python';
+  ui.cdnPackages.parentElement!.hidden = lang !== 'python';
   prepare();
 }
 
@@ -159,11 +166,12 @@ for (const button of ui.languageButtons) {
   });
 }
 ui.example.addEventListener('change', () => {
-  const code = EXAMPLES[language][ui.example.value];
+  const code = exampleCode(language, ui.example.value, packagesOptedIn());
   if (code !== undefined) editor.setCode(code);
   ui.example.value = '';
 });
 ui.memory.addEventListener('change', prepare);
+bindPackagesOptIn(ui.cdnPackages, () => language === 'python' && prepare());
 ui.share.addEventListener('click', async () => {
   clearTimeout(linkTimer);
   history.replaceState(null, '', toHash({ language, code: editor.code }));

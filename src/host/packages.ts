@@ -152,14 +152,15 @@ const indexLocks = new Map<string, Promise<ArrayBuffer | undefined>>();
  * The lock file of the package index at `indexUrl` (`pyodide-lock.json` there, as in Pyodide's own
  * distribution layout; fetched once per page), so that every package the index lists can be
  * installed by name and is checked against its sha256. The bundled lock file when the index has
- * none (a plain folder of wheels) or cannot be reached now; a `fail` error when it is for another
+ * none (a plain folder of wheels) or cannot be reached now (within `timeoutMs`: offline, a start
+ * must not hang on it); a `fail` error when it is for another
  * Python or ABI than the bundled Pyodide, whose packages would not load.
  */
-export async function indexLockfile(indexUrl: URL, bundled: ArrayBuffer, fail: (message: string) => Error): Promise<ArrayBuffer> {
+export async function indexLockfile(indexUrl: URL, bundled: ArrayBuffer, fail: (message: string) => Error, timeoutMs: number): Promise<ArrayBuffer> {
   const url = new URL('pyodide-lock.json', indexUrl).href;
   let load = indexLocks.get(url);
   if (!load) {
-    load = fetch(url).then(
+    load = fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).then(
       (r) => (r.ok ? r.arrayBuffer() : undefined),
       () => undefined,
     );

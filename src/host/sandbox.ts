@@ -156,7 +156,7 @@ class SandboxImpl implements Sandbox {
     const bundled = assets.files['pyodide-lock.json'];
     const index = this.options.packageIndexUrl;
     if (!bundled || !index) return bundled;
-    return indexLockfile(index, bundled, (message) => new PackageError(message));
+    return indexLockfile(index, bundled, (message) => new PackageError(message), this.options.packageTimeoutMs);
   }
 
   /** What the frame starts the engine with, and the limits it enforces on the worker. */
@@ -247,8 +247,9 @@ class SandboxImpl implements Sandbox {
       } catch (error) {
         if (!(error instanceof SessionEndedError)) throw error;
         // The engine ended while naming the imports (a malformed answer stops it): the run ends
-        // crashed, as it would have mid-run, and a fresh engine starts.
-        this.retire(session, 'crashed', error.message, runSeq);
+        // crashed, as it would have mid-run. Once `ended` settles, onSessionEnded has reported it
+        // and started a fresh engine (its handler was registered first).
+        await session.ended;
         return this.finish(stopped('crashed', error.message), { started, runSeq, stateLost: true });
       }
     }
@@ -415,7 +416,8 @@ class SandboxImpl implements Sandbox {
         return [];
       }
     }));
-    const wanted = [...new Set((await session.findImports(code)).flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !have.has(name));
+    const topLevel = (await session.findImports(code)).map((module) => module.split('.')[0]!);
+    const wanted = [...new Set(topLevel.flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !have.has(name));
     if (wanted.length === 0) return;
     await this.install(session, wanted, this.lockBytes!, 'imports', runSeq);
     this.packages.push(...wanted);

@@ -219,9 +219,9 @@ type Rec = Record<string, unknown>;
 /** Most modules one `findImports` answer may name, and the longest name. */
 const MAX_MODULES = 256;
 
-/** An answer of `findImports`: top-level module names (Python identifiers), a bounded list. */
+/** An answer of `findImports`: module names (dotted Python identifiers, e.g. `matplotlib.pyplot`), a bounded list. */
 export function isModuleList(v: unknown): v is string[] {
-  return Array.isArray(v) && v.length <= MAX_MODULES && v.every((name) => typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name));
+  return Array.isArray(v) && v.length <= MAX_MODULES && v.every((name) => typeof name === 'string' && name.length <= 200 && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(name));
 }
 /** True for objects (not null). */
 export const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null;

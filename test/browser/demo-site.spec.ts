@@ -309,6 +309,42 @@ test.describe('through Playwright', () => {
     expect(errors).toEqual([]);
   });
 
+  test('the packages opt-in: off by default and nothing fetched; on (remembered), the chart example uses pandas and matplotlib from the Pyodide CDN (unreachable here: a clear PackageError)', async ({ page }) => {
+    const errors = watchErrors(page);
+    const cdn: string[] = [];
+    await page.route('https://cdn.jsdelivr.net/**', (route) => {
+      cdn.push(route.request().url());
+      return route.abort();
+    });
+    await openPlayground(page);
+    await page.getByTestId('lang-python').click();
+    await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 60_000 });
+    const optIn = page.getByTestId('cdn-packages');
+    await expect(optIn).toBeVisible();
+    await expect(optIn).not.toBeChecked();
+    await page.getByTestId('example').selectOption('Chart and rich outputs');
+    await expect(page.getByTestId('editor')).toContainText('class SVG');
+    expect(cdn).toEqual([]);
+
+    await optIn.check();
+    await expect(page.getByTestId('status')).toHaveText('ready', { timeout: 60_000 });
+    await page.getByTestId('example').selectOption('Chart and rich outputs');
+    await expect(page.getByTestId('editor')).toContainText('import pandas as pd');
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('status')).toHaveText('failed', { timeout: 60_000 });
+    await expect(page.getByTestId('output')).toContainText(/PackageError: could not fetch https:\/\/cdn\.jsdelivr\.net\/pyodide\/v[\d.]+\/full\/\S+\.whl/);
+    expect(cdn.some((url) => url.startsWith('https://cdn.jsdelivr.net/pyodide/v'))).toBe(true);
+
+    await page.reload();
+    await page.getByTestId('lang-python').click();
+    await expect(page.getByTestId('cdn-packages')).toBeChecked();
+    // The chat demo shares the choice.
+    await page.goto(`${site}demo/chat.html`);
+    await expect(page.getByTestId('cdn-packages')).toBeChecked();
+    // The browsers log each request this test refused (Chromium without its URL); nothing else.
+    expect(errors.filter((e) => !/^Failed to load resource: net::ERR_FAILED$|^Cross-Origin Request Blocked: .* at https:\/\/cdn\.jsdelivr\.net\//.test(e))).toEqual([]);
+  });
+
   test('files go in by upload and come out by download', async ({ page, browserName }) => {
     const errors = watchErrors(page);
     await openPlayground(page, link('python', 'data = open("in.txt").read()\nopen("out.txt", "w").write(data.upper())\ndata'));

@@ -182,7 +182,7 @@ test('autoInstall: the index packages a run imports are installed first (with th
     const progress: Array<{ phase: string; loaded?: number; total?: number }> = [];
     const sb = await window.lib.createSandbox({ language: 'python', packageIndexUrl: index, autoInstall: true, onEvent: (e) => events.push(e), onProgress: (p) => progress.push(p) });
     progress.length = 0;
-    const first = await sb.run('import json, sbx_alpha\nfrom sbx_data import table\nsbx_alpha.name() + " " + table().splitlines()[1]');
+    const first = await sb.run('import json, sbx_alpha, xml.dom.minidom\nfrom sbx_data import table\nsbx_alpha.name() + " " + table().splitlines()[1]');
     const again = await sb.run('import sbx_alpha\nsbx_alpha.name()');
     const absent = await sb.run('import not_on_the_index');
     await sb.dispose();

@@ -105,3 +105,12 @@ describe('readRunReport', () => {
     expect(readRunReport(value)).toBeNull();
   });
 });
+
+describe('isModuleList', () => {
+  it('takes a bounded list of module names, dotted ones too, and nothing else', async () => {
+    const { isModuleList } = await import('../../src/shared/protocol.js');
+    expect(isModuleList(['os', 'matplotlib.pyplot', '_private', 'a1.b_2'])).toBe(true);
+    expect(isModuleList([])).toBe(true);
+    for (const bad of [['os', 42], ['../etc'], ['a..b'], ['1abc'], ['a.'], 'os', null, Array(257).fill('os'), ['x'.repeat(201)]]) expect(isModuleList(bad)).toBe(false);
+  });
+});
