@@ -240,8 +240,9 @@ class SandboxImpl implements Sandbox {
     // The run's own time starts once its engine is ready (after any restart it had to wait for).
     const started = performance.now();
     const runSeq = ++this.runSeq;
-    if (this.options.onEvent) this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
+    const reportStart = () => this.options.onEvent && this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
     if (this.options.autoInstall) {
+      // A failed install (PackageError) rejects the run before it starts.
       try {
         await this.installImports(session, code, runSeq);
       } catch (error) {
@@ -250,9 +251,11 @@ class SandboxImpl implements Sandbox {
         // crashed, as it would have mid-run. Once `ended` settles, onSessionEnded has reported it
         // and started a fresh engine (its handler was registered first).
         await session.ended;
+        reportStart();
         return this.finish(stopped('crashed', error.message), { started, runSeq, stateLost: true });
       }
     }
+    reportStart();
     const streamed = this.streamTo(session, runSeq, options);
     const request: RunRequest = {
       runSeq,
