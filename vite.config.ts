@@ -2,6 +2,7 @@
  * One config for the library build (`npm run build` → dist/), the playground dev server
  * (`npm start`) and the unit tests (`vitest`).
  */
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import { guestRuntime, sandboxAssets } from './scripts/vite-plugins.js';
 import { serveDist } from './scripts/serve-dist.js';
@@ -19,8 +20,10 @@ const ENTRIES = {
   react: 'src/adapters/react.ts',
 };
 
-/** The adapters' frameworks: optional peer dependencies, imported by the app's bundle, never bundled here. */
-const PEERS = [/^ai$/, /^@modelcontextprotocol\/sdk\//, /^@langchain\/core\//, /^react$/];
+/** The adapters' frameworks (package.json's peerDependencies, and their subpaths): the app's bundle imports them, never ours. */
+const PEERS = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies).map(
+  (name) => new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(/|$)`),
+);
 
 export default defineConfig(({ command }) => ({
   plugins: [guestRuntime(), sandboxAssets(), serveDist()],

@@ -13,6 +13,7 @@ import { CONVERSATION, type Turn } from './conversation.js';
 import { ensureIsolation, showMode } from './isolation.js';
 import { setUpLiveChat } from './live-chat.js';
 import { bindPackagesOptIn, packageOptions } from './package-opt-in.js';
+import { el } from './element.js';
 import { OutputView } from './output-view.js';
 import { setUpTheme } from './theme.js';
 
@@ -41,13 +42,6 @@ const runCode = createRunCodeTool({
   timeoutMs: 10_000,
 });
 document.getElementById('definition')!.textContent = JSON.stringify([forOpenAI(runCode.definition)], null, 2);
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text = ''): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
 
 /** A paragraph with `inline code` spans, built from text nodes only (never parsed as HTML). */
 function paragraph(text: string): HTMLParagraphElement {

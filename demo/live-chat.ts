@@ -6,6 +6,7 @@
  */
 import type { RunCodeOutcome, RunCodeTool } from '../dist/tool.js';
 import { DEFAULT_ENDPOINTS, ModelConversation, type ModelSettings, type Provider, type ToolCallRequest } from './model-client.js';
+import { el } from './element.js';
 import { OutputView } from './output-view.js';
 
 /** The most model turns one message may take (each tool round is one). */
@@ -24,13 +25,6 @@ export interface LiveChatParts {
   runCode: RunCodeTool;
   /** Renders an assistant's text (paragraphs and runnable code blocks). */
   renderText(text: string): DocumentFragment;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text = ''): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
 }
 
 /** A message bubble in the log, returned for filling. */

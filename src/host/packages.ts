@@ -68,10 +68,16 @@ export function planPackages(lock: Lockfile, requests: string[], base?: string):
   return { names: packages.map((p) => p.name), files: packages.map((p) => p.file_name), hashes, wheelUrls };
 }
 
-/** Import name → package name, for the hint in a ModuleNotFoundError. */
+const importCache = new WeakMap<Lockfile, Record<string, string>>();
+
+/** Import name → package name (once per lock file), for the hint in a ModuleNotFoundError and for autoInstall. */
 export function importNames(lock: Lockfile): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pkg of Object.values(lock.packages)) for (const name of pkg.imports ?? []) out[name] = pkg.name;
+  let out = importCache.get(lock);
+  if (!out) {
+    out = {};
+    for (const pkg of Object.values(lock.packages)) for (const name of pkg.imports ?? []) out[name] = pkg.name;
+    importCache.set(lock, out);
+  }
   return out;
 }
 
@@ -125,8 +131,9 @@ export async function fetchWheels(
         bytes = fetch(url, { signal })
           .then(
             (r) => (r.ok ? r.arrayBuffer() : Promise.reject(fail(`could not fetch ${url}: HTTP ${r.status}`))),
-            (cause) => Promise.reject(signal.aborted ? timedOut(url) : fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
+            (cause) => Promise.reject(fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
           )
+          // Whatever failed once the time was up (the request or its body), the time is why.
           .catch((error: unknown) => Promise.reject(signal.aborted ? timedOut(url) : error))
           .then(async (body) => {
             if (expected === undefined) return body;

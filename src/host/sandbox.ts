@@ -47,8 +47,10 @@ class SandboxImpl implements Sandbox {
   private stateLostSinceLastRun = false;
   private disposed = false;
   private readonly disposedSignal = new AbortController();
-  /** Python packages to (re)install in every session: the option's, then installPackages()'s. */
+  /** Python packages to (re)install in every session: the option's, then installPackages()'s and autoInstall's. */
   private readonly packages: string[];
+  /** Lock-file names of everything installed so far, dependencies included (what autoInstall may skip). */
+  private readonly installed = new Set<string>();
   private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
   /** Python: the lock file the current session's Pyodide was started with (the package index's, if it has one). */
   private lockBytes: ArrayBuffer | undefined;
@@ -107,10 +109,9 @@ class SandboxImpl implements Sandbox {
 
   private startSession(): Promise<FrameSession> {
     const begun = performance.now();
-    const progress = (event: ProgressEvent) => this.progress(event);
-    const starting = loadAssets(this.manifest, (loaded, total) => progress({ phase: 'download', loaded, total }))
+    const starting = loadAssets(this.manifest, (loaded, total) => this.progress({ phase: 'download', loaded, total }))
       .then(async (assets) => {
-        progress({ phase: 'start' });
+        this.progress({ phase: 'start' });
         const lockBytes = await this.lockFor(assets);
         const { snapshot: snapshotMode } = this.options;
         const snapshot = snapshotMode ? await findSnapshot(assets, snapshotMode) : undefined;
@@ -126,7 +127,7 @@ class SandboxImpl implements Sandbox {
             throw error;
           }
         }
-        progress({ phase: 'ready' });
+        this.progress({ phase: 'ready' });
         if (snapshotMode && !session.fromSnapshot) this.makeSnapshotLater(assets);
         return session;
       })
@@ -402,6 +403,7 @@ class SandboxImpl implements Sandbox {
     });
     const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls] });
     if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);
+    for (const name of plan.names) this.installed.add(name);
     this.emit({ type: 'packages-installed', packages: [...plan.names, ...plan.wheelUrls], reason, ...(runSeq !== undefined && { runSeq }) });
   }
 
@@ -410,17 +412,9 @@ class SandboxImpl implements Sandbox {
    * it runs (they are then installed again after restarts, like `installPackages`' ones).
    */
   private async installImports(session: FrameSession, code: string, runSeq: number): Promise<void> {
-    const lock = readLockfile(this.lockBytes!);
-    const providers = importNames(lock);
-    const have = new Set(this.packages.flatMap((name) => {
-      try {
-        return planPackages(lock, [name]).names;
-      } catch {
-        return [];
-      }
-    }));
+    const providers = importNames(readLockfile(this.lockBytes!));
     const topLevel = (await session.findImports(code)).map((module) => module.split('.')[0]!);
-    const wanted = [...new Set(topLevel.flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !have.has(name));
+    const wanted = [...new Set(topLevel.flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !this.installed.has(name));
     if (wanted.length === 0) return;
     await this.install(session, wanted, this.lockBytes!, 'imports', runSeq);
     this.packages.push(...wanted);

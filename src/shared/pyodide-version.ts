@@ -14,8 +14,8 @@ export const PYODIDE_VERSION = '314.0.7';
  * createSandbox({ language: 'python', packageIndexUrl: pyodideDistributionUrl, packages: ['pandas'] });
  * ```
  *
- * Nothing is fetched from it unless an app sets it. The host page fetches the wheels (the page's
- * CSP needs `connect-src https://cdn.jsdelivr.net`), and Pyodide checks each against the bundled
- * lock file's sha256.
+ * Nothing is fetched from it unless an app sets it. The host page fetches the lock file and the
+ * wheels (the page's CSP needs `connect-src https://cdn.jsdelivr.net`) and checks each wheel
+ * against the lock file's sha256 before the sandbox gets it.
  */
 export const pyodideDistributionUrl = `https://cdn.jsdelivr.net/pyodide/v${PYODIDE_VERSION}/full/`;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from './helpers.js';
+import { appOutput, expect, test } from './helpers.js';
 import { appPath, buildFiles, BUNDLERS, NEXT_APP_PATH, VARIANTS, type Variant } from '../fixtures/build-apps.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,9 +24,8 @@ for (const bundler of BUNDLERS) {
     for (const variant of VARIANTS) {
       test(`the ${variant === 'both' ? "'ai-sandbox'" : `'ai-sandbox/${variant}'`} app runs its languages`, async ({ page }) => {
         await page.goto(`/${appPath(bundler, variant)}/index.html`);
-        const out = () => page.evaluate(() => ({ status: document.querySelector('#out')?.getAttribute('data-status'), text: document.querySelector('#out')?.textContent }));
-        await expect.poll(async () => (await out()).status, { timeout: 60_000 }).toMatch(/ok|failed/);
-        expect(JSON.parse((await out()).text ?? '')).toEqual(EXPECTED[variant]);
+        await expect.poll(async () => (await appOutput(page)).status, { timeout: 60_000 }).toMatch(/ok|failed/);
+        expect(JSON.parse((await appOutput(page)).text)).toEqual(EXPECTED[variant]);
       });
     }
 
@@ -50,9 +49,8 @@ for (const bundler of BUNDLERS) {
 
 test('built by Next.js (App Router, a client component, static export): runs both languages', async ({ page }) => {
   await page.goto(`/${NEXT_APP_PATH}/index.html`);
-  const out = () => page.evaluate(() => ({ status: document.querySelector('#out')?.getAttribute('data-status'), text: document.querySelector('#out')?.textContent }));
-  await expect.poll(async () => (await out()).status, { timeout: 60_000 }).toMatch(/ok|failed/);
-  expect(JSON.parse((await out()).text ?? '')).toEqual(EXPECTED.both);
+  await expect.poll(async () => (await appOutput(page)).status, { timeout: 60_000 }).toMatch(/ok|failed/);
+  expect(JSON.parse((await appOutput(page)).text)).toEqual(EXPECTED.both);
   // Turbopack copied the engine files unchanged (the frame's pinned script intact).
   const files = [...(await buildFiles(join(root, NEXT_APP_PATH, '_next/static/media'))).keys()].join(' ');
   expect(files).toMatch(/frame[^ ]*\.htm\b/);

@@ -1,13 +1,11 @@
 /** The runnable examples (examples/), built by Vite as an app would build them, run and show their outcome. */
 import type { Page } from '@playwright/test';
-import { expect, test } from './helpers.js';
-
-const output = (page: Page) => page.evaluate(() => ({ status: document.querySelector('#out')?.getAttribute('data-status'), text: document.querySelector('#out')?.textContent ?? '' }));
+import { appOutput, expect, test } from './helpers.js';
 
 async function outcome(page: Page, name: string): Promise<Record<string, unknown>> {
   await page.goto(`/examples/dist/${name}/index.html`);
-  await expect.poll(async () => (await output(page)).status, { timeout: 30_000 }).toMatch(/ok|failed/);
-  const { status, text } = await output(page);
+  await expect.poll(async () => (await appOutput(page)).status, { timeout: 30_000 }).toMatch(/ok|failed/);
+  const { status, text } = await appOutput(page);
   expect(status, text).toBe('ok');
   return JSON.parse(text) as Record<string, unknown>;
 }

@@ -204,3 +204,8 @@ export const test = base.extend<{ host: Page }>({
 });
 
 export { expect };
+
+/** What a fixture app or example shows in its `#out` element: its `data-status` and its text. */
+export function appOutput(page: Page): Promise<{ status: string | null | undefined; text: string }> {
+  return page.evaluate(() => ({ status: document.querySelector('#out')?.getAttribute('data-status'), text: document.querySelector('#out')?.textContent ?? '' }));
+}

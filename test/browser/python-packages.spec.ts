@@ -185,12 +185,15 @@ test('autoInstall: the index packages a run imports are installed first (with th
     const first = await sb.run('import json, sbx_alpha, xml.dom.minidom\nfrom sbx_data import table\nsbx_alpha.name() + " " + table().splitlines()[1]');
     const again = await sb.run('import sbx_alpha\nsbx_alpha.name()');
     const absent = await sb.run('import not_on_the_index');
+    const unparsable = await sb.run('import sbx_gamma\nprint(');
     await sb.dispose();
-    return { first: first.value, again: again.value, absent: absent.error?.name, installs: events.filter((e) => e.type === 'packages-installed'), progress };
+    return { first: first.value, again: again.value, absent: absent.error?.name, unparsable: unparsable.error?.name, installs: events.filter((e) => e.type === 'packages-installed'), progress };
   }, INDEX_PATH);
   expect(out.first).toBe('alpha+beta+gamma Oslo,709000');
   expect(out.again).toBe('alpha+beta+gamma');
   expect(out.absent).toBe('ModuleNotFoundError');
+  // Code that does not parse names no imports; its run reports the error.
+  expect(out.unparsable).toBe('SyntaxError');
   expect(out.installs).toHaveLength(1);
   expect(out.installs[0]).toMatchObject({ reason: 'imports', runSeq: 1 });
   expect([...(out.installs[0] as unknown as { packages: string[] }).packages].sort()).toEqual(['sbx-alpha', 'sbx-beta', 'sbx-data', 'sbx-gamma']);

@@ -97,6 +97,8 @@ export class PyodideEngine implements Engine {
   fromSnapshot = false;
   /** The snapshot taken at start (`snapshot: 'make'`), until handed over. */
   private snapshot: Uint8Array | undefined;
+  /** The `pyodide.code` module, imported once (each `pyimport` makes a proxy of its own). */
+  private codeModule: { find_imports(code: string): { toJs(): unknown; destroy(): void } } | undefined;
 
   private constructor(
     private readonly pyodide: PyodideAPI,
@@ -266,13 +268,15 @@ export class PyodideEngine implements Engine {
 
   findImports(code: string): string[] {
     try {
-      const found = this.pyodide.pyimport('pyodide.code').find_imports(code) as { toJs(): unknown; destroy(): void };
+      this.codeModule ??= this.pyodide.pyimport('pyodide.code') as NonNullable<PyodideEngine['codeModule']>;
+      const found = this.codeModule.find_imports(code);
       const names = found.toJs();
       found.destroy();
       return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
-    } catch {
+    } catch (error) {
       // Code that does not parse imports nothing yet; its run reports the SyntaxError.
-      return [];
+      if ((error as { type?: unknown }).type === 'SyntaxError') return [];
+      throw error;
     }
   }
 
