@@ -40,6 +40,7 @@ function bubble(log: HTMLElement, role: 'user' | 'assistant'): HTMLElement {
 /** Wires the live chat up. */
 export function setUpLiveChat(parts: LiveChatParts): void {
   const { fields, log, composer, message, stop, runCode } = parts;
+  const send = composer.querySelector<HTMLButtonElement>('button[type="submit"]')!;
   for (const name of FIELDS) {
     const saved = sessionStorage.getItem(STORAGE_PREFIX + name);
     if (saved !== null) fields[name].value = saved;
@@ -95,7 +96,7 @@ export function setUpLiveChat(parts: LiveChatParts): void {
     return outcome;
   }
 
-  async function send(text: string): Promise<void> {
+  async function exchange(text: string): Promise<void> {
     const settings = Object.fromEntries(FIELDS.map((name) => [name, fields[name].value.trim()])) as unknown as ModelSettings;
     const key = JSON.stringify([settings.provider, settings.endpoint, settings.model, settings.key]);
     if (!conversation || key !== conversationKey) {
@@ -106,6 +107,8 @@ export function setUpLiveChat(parts: LiveChatParts): void {
     conversation.addUserText(text);
     running = new AbortController();
     const { signal } = running;
+    // One exchange at a time: Send is back once this reply (and its tool calls) has ended.
+    send.disabled = true;
     stop.disabled = false;
     try {
       for (let step = 0; step < MAX_STEPS; step++) {
@@ -128,6 +131,7 @@ export function setUpLiveChat(parts: LiveChatParts): void {
       conversation = undefined;
     } finally {
       running = undefined;
+      send.disabled = false;
       stop.disabled = true;
     }
   }
@@ -138,6 +142,6 @@ export function setUpLiveChat(parts: LiveChatParts): void {
     if (!text || running) return;
     if (!fields.key.form!.reportValidity()) return;
     message.value = '';
-    void send(text);
+    void exchange(text);
   });
 }

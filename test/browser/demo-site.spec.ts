@@ -135,8 +135,9 @@ test.describe('every engine: the chat demo with a model (a local stand-in speaki
     await control.fill(page, 'live-key', 'test-key');
   }
 
-  /** Sends a message and waits until the model's final text contains `expected`. */
+  /** Sends a message once the last exchange has ended, and waits until the log contains `expected`. */
   async function say(page: Page, text: string, expected: string, timeout = 60_000): Promise<void> {
+    await expect.poll(() => page.evaluate(() => (document.querySelector('[data-testid="live-send"]') as HTMLButtonElement).disabled), { timeout }).toBe(false);
     await control.fill(page, 'live-message', text);
     await control.press(page, 'live-send');
     await expect.poll(() => control.text(page, 'live-log'), { timeout }).toContain(expected);
