@@ -79,7 +79,7 @@ for (const language of ['javascript', 'python'] as const) {
 
     // A tool that never answers is bounded by the run's deadline and told to stop.
     const slow = await run(c.slow, { timeoutMs: 300 });
-    expect(slow.status).toBe('timeout');
+    expect(slow.status, JSON.stringify(slow)).toBe('timeout');
     expect(slow.stateLost).toBe(false);
     await expect.poll(() => host.evaluate(() => window.toolLog)).toContain('slow:aborted');
 
