@@ -286,11 +286,6 @@ export class FrameSession {
 
   private whileAlive<T>(promise: Promise<T>): Promise<T> {
     if (this.isEnded) return Promise.reject(new SessionEndedError({ kind: 'killed' }));
-    const ended = this.ended.then((r) => Promise.reject(new SessionEndedError(r)));
-    // The frame rejects a call with a WorkerEndedError when it stopped the worker, and reports the
-    // end as an event; which arrives first varies by browser (WebKit: often the rejection). Either
-    // way the caller hears that the session ended.
-    const answer = promise.catch((error: unknown) => ((error as Error | undefined)?.name === 'WorkerEndedError' ? ended : Promise.reject(error)));
-    return Promise.race([answer, ended]);
+    return Promise.race([promise, this.ended.then((r) => Promise.reject(new SessionEndedError(r)))]);
   }
 }

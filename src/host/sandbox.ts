@@ -247,13 +247,15 @@ class SandboxImpl implements Sandbox {
       try {
         await this.installImports(session, code, runSeq);
       } catch (error) {
-        if (!(error instanceof SessionEndedError)) throw error;
+        // The frame rejects with its WorkerEndedError when it stops the worker, and reports the end
+        // as an event; which arrives first varies (WebKit: often the rejection).
+        if (!(error instanceof SessionEndedError) && (error as Error | undefined)?.name !== 'WorkerEndedError') throw error;
         // The engine ended while naming the imports (a malformed answer stops it): the run ends
         // crashed, as it would have mid-run. Once `ended` settles, onSessionEnded has reported it
         // and started a fresh engine (its handler was registered first).
         await session.ended;
         reportStart();
-        return this.finish(stopped('crashed', error.message), { started, runSeq, stateLost: true });
+        return this.finish(stopped('crashed', (error as Error).message), { started, runSeq, stateLost: true });
       }
     }
     reportStart();
