@@ -11,6 +11,7 @@ import { pythonEngine } from './host/python-engine.js';
 
 export * from './api.js';
 export { pyodideDistributionUrl } from './shared/pyodide-version.js';
+export { pypiUrl } from './shared/pypi-url.js';
 
 /**
  * Starts a sandbox: a hidden sandboxed iframe with a worker running the engine. Resolves once it

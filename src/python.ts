@@ -9,6 +9,7 @@ import { pythonEngine } from './host/python-engine.js';
 
 export * from './api.js';
 export { pyodideDistributionUrl } from './shared/pyodide-version.js';
+export { pypiUrl } from './shared/pypi-url.js';
 
 /** As `createSandbox` of `ai-sandbox`, with the Python engine bundled. */
 export function createSandbox(options: SandboxOptions): Promise<Sandbox> {

@@ -36,7 +36,7 @@ const LIMITS = {
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
 const SANDBOX_KEYS = new Set([
   'language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'maxToolCalls', 'maxToolArgumentBytes', 'maxFileBytes',
-  'packages', 'packageIndexUrl', 'packageTimeoutMs', 'autoInstall', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
+  'packages', 'packageIndexUrl', 'pypiIndexUrl', 'packageTimeoutMs', 'autoInstall', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
 ]);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 const NETWORK_KEYS = new Set(['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests']);
@@ -56,6 +56,8 @@ export interface ResolvedSandboxOptions {
   packages: string[];
   /** Absolute folder URL ending in '/', or undefined when no index was given. */
   packageIndexUrl: URL | undefined;
+  /** The PyPI-compatible index's JSON API base, ending in '/', or undefined when none was given. */
+  pypiIndexUrl: URL | undefined;
   onProgress: ((event: ProgressEvent) => void) | undefined;
   onEvent: ((event: SandboxEvent) => void) | undefined;
   /** Tools by name (names are identifiers). */
@@ -160,6 +162,7 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     maxFileBytes: number(where, 'maxFileBytes', o.maxFileBytes, DEFAULTS.maxFileBytes, true),
     packages: packageList(where, o.packages),
     packageIndexUrl: resolveFolderUrl('packageIndexUrl', o.packageIndexUrl),
+    pypiIndexUrl: resolveFolderUrl('pypiIndexUrl', o.pypiIndexUrl),
     onProgress: callback(where, 'onProgress', o.onProgress) as ((event: ProgressEvent) => void) | undefined,
     onEvent: callback(where, 'onEvent', o.onEvent) as ((event: SandboxEvent) => void) | undefined,
     tools: toolMap(where, o.tools),

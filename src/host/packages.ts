@@ -1,14 +1,18 @@
 /**
  * Python packages: which wheels an install needs. Names are looked up in Pyodide's lock file (by
- * package name or import name, e.g. `sklearn`) and expanded with their dependencies; anything that
- * looks like a URL is taken as a wheel of its own. The host fetches the wheels (the frame cannot)
- * and the worker installs them with Pyodide, which checks each lock-file wheel's sha256.
+ * package name or import name, e.g. `sklearn`) and expanded with their dependencies; with a
+ * PyPI-compatible index (`pypiIndexUrl`), what the lock file lacks is resolved there (see
+ * pypi-index.ts); anything that looks like a URL is taken as a wheel of its own. The host fetches
+ * the wheels (the frame cannot), checks each against the sha256 its lock file or index lists, and
+ * the worker installs them with Pyodide.
  */
+import type { IndexWheel } from './pypi-index.js';
 
 /** A package entry of pyodide-lock.json (the fields used here). */
 export interface LockPackage {
   name: string;
   file_name: string;
+  version?: string;
   /** The wheel's SHA-256, hex. */
   sha256?: string;
   depends: string[];
@@ -31,17 +35,23 @@ export interface PackagePlan {
   hashes: Record<string, string>;
   /** Wheels named by URL. */
   wheelUrls: string[];
+  /** Wheels resolved on a PyPI-compatible index, each checked against the sha256 it lists. */
+  indexWheels: IndexWheel[];
+  /** Every project the install brings, normalized name → version (undefined when not known). */
+  projects: Map<string, string | undefined>;
 }
 
-const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
-const isUrl = (s: string) => /^(https?:|blob:|\.{0,2}\/)/.test(s) || s.endsWith('.whl');
+/** PEP 503 normalization, under which `Foo.Bar`, `foo-bar` and `foo_bar` are one project. */
+export const normalizeName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
+/** Whether a request names a wheel by URL (or path) rather than a package. */
+export const isWheelUrl = (s: string) => !/\s/.test(s) && (/^(https?:|blob:|\.{0,2}\/)/.test(s) || s.endsWith('.whl'));
 
 /** Resolves requested names to lock-file packages and wheel URLs; throws RangeError for an unknown name. */
 export function planPackages(lock: Lockfile, requests: string[], base?: string): PackagePlan {
   const byName = new Map<string, LockPackage>();
   const byImport = new Map<string, LockPackage>();
   for (const pkg of Object.values(lock.packages)) {
-    byName.set(normalize(pkg.name), pkg);
+    byName.set(normalizeName(pkg.name), pkg);
     for (const name of pkg.imports ?? []) byImport.set(name, pkg);
   }
   const chosen = new Map<string, LockPackage>();
@@ -50,22 +60,23 @@ export function planPackages(lock: Lockfile, requests: string[], base?: string):
     if (chosen.has(pkg.name)) return;
     chosen.set(pkg.name, pkg);
     for (const dep of pkg.depends ?? []) {
-      const found = byName.get(normalize(dep));
+      const found = byName.get(normalizeName(dep));
       if (found) visit(found);
     }
   };
   for (const request of requests) {
-    if (isUrl(request)) {
+    if (isWheelUrl(request)) {
       wheelUrls.push(new URL(request, base).href);
       continue;
     }
-    const pkg = byName.get(normalize(request)) ?? byImport.get(request);
-    if (!pkg) throw new RangeError(`installPackages: "${request}" is not a package of this Pyodide distribution (give a wheel URL for other packages)`);
+    const pkg = byName.get(normalizeName(request)) ?? byImport.get(request);
+    if (!pkg) throw new RangeError(`installPackages: "${request}" is not a package of this Pyodide distribution (set pypiIndexUrl to install pure-Python wheels from a PyPI-compatible index, or give a wheel URL)`);
     visit(pkg);
   }
   const packages = [...chosen.values()];
   const hashes = Object.fromEntries(packages.flatMap((p) => (p.sha256 ? [[p.file_name, p.sha256.toLowerCase()]] : [])));
-  return { names: packages.map((p) => p.name), files: packages.map((p) => p.file_name), hashes, wheelUrls };
+  const projects = new Map(packages.map((p) => [normalizeName(p.name), p.version]));
+  return { names: packages.map((p) => p.name), files: packages.map((p) => p.file_name), hashes, wheelUrls, indexWheels: [], projects };
 }
 
 const importCache = new WeakMap<Lockfile, Record<string, string>>();
@@ -103,9 +114,9 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string | undefined> {
 /**
  * Fetches the plan's wheels (from `cache` when already fetched and checked) and returns them keyed
  * the way the worker looks them up: lock-file wheels by file name, others by URL. Lock-file wheels
- * must match the lock file's sha256. `onFetched` hears how many have arrived; past `timeoutMs` the
- * install fails. Returns copies, ready to be transferred. Throws PackageError
- * naming the URL that failed, or the package whose wheel does not match.
+ * must match the lock file's sha256, wheels resolved on an index the index's. `onFetched` hears
+ * how many have arrived; past `timeoutMs` the install fails. Returns copies, ready to be
+ * transferred. Throws PackageError naming the URL that failed, or the wheel that does not match.
  */
 export async function fetchWheels(
   plan: PackagePlan,
@@ -120,6 +131,7 @@ export async function fetchWheels(
   const wanted: Array<[key: string, url: string, sha256: string | undefined]> = [
     ...plan.files.map((file): [string, string, string | undefined] => [file, new URL(file, indexUrl).href, plan.hashes[file]]),
     ...plan.wheelUrls.map((url): [string, string, undefined] => [url, url, undefined]),
+    ...plan.indexWheels.map((w): [string, string, string] => [w.url, w.url, w.sha256]),
   ];
   let fetched = 0;
   const signal = AbortSignal.timeout(options.timeoutMs);
@@ -138,8 +150,9 @@ export async function fetchWheels(
           .then(async (body) => {
             if (expected === undefined) return body;
             const actual = await sha256Hex(body);
-            if (actual === undefined) throw fail(`cannot check ${key} against the lock file's sha256: this page has no Web Crypto (serve it over https or from localhost)`);
-            if (actual !== expected) throw fail(`${key} from ${url} does not match the lock file's sha256 (expected ${expected}, got ${actual}): refused`);
+            const [what, listed] = key === url ? [url, "the package index's"] : [`${key} from ${url}`, "the lock file's"];
+            if (actual === undefined) throw fail(`cannot check ${what} against ${listed} sha256: this page has no Web Crypto (serve it over https or from localhost)`);
+            if (actual !== expected) throw fail(`${what} does not match ${listed} sha256 (expected ${expected}, got ${actual}): refused`);
             return body;
           });
         cache.set(url, bytes);

@@ -15,7 +15,7 @@ import { statusOf } from './run-status.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
 import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
-import { fetchWheels, importNames, indexLockfile, planPackages, readLockfile } from './packages.js';
+import { fetchWheels, importNames, indexLockfile, normalizeName, planPackages, readLockfile, type PackagePlan } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
 /** How long a reported run waits for output events that trail its report (they normally do not). */
@@ -49,8 +49,8 @@ class SandboxImpl implements Sandbox {
   private readonly disposedSignal = new AbortController();
   /** Python packages to (re)install in every session: the option's, then installPackages()'s and autoInstall's. */
   private readonly packages: string[];
-  /** Lock-file names of everything installed so far, dependencies included (what autoInstall may skip). */
-  private readonly installed = new Set<string>();
+  /** Every project installed in the current session (normalized name → version), dependencies included: what autoInstall may skip and what later installs must not conflict with. */
+  private readonly installed = new Map<string, string | undefined>();
   private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
   /** Python: the lock file the current session's Pyodide was started with (the package index's, if it has one). */
   private lockBytes: ArrayBuffer | undefined;
@@ -119,6 +119,8 @@ class SandboxImpl implements Sandbox {
         const session = await FrameSession.start(sessionAssets, this.engineConfig(lockBytes), snapshot && { [SNAPSHOT_FILE]: snapshot });
         this.lockBytes = lockBytes;
         if (snapshot && !session.fromSnapshot) dropSnapshot(assets);
+        // A fresh session has nothing installed yet: its packages are all installed again.
+        this.installed.clear();
         if (this.packages.length) {
           try {
             await this.install(session, this.packages, lockBytes!, 'start');
@@ -391,22 +393,39 @@ class SandboxImpl implements Sandbox {
    */
   private async install(session: FrameSession, requests: string[], lockBytes: ArrayBuffer, reason: 'start' | 'call' | 'imports', runSeq?: number): Promise<void> {
     const fail = (message: string, cause?: unknown) => new PackageError(message, { cause });
-    let plan;
-    try {
-      plan = planPackages(readLockfile(lockBytes), requests, globalThis.document?.baseURI);
-    } catch (error) {
-      throw fail((error as Error).message);
-    }
-    const total = plan.files.length + plan.wheelUrls.length;
+    const plan = await this.planInstall(requests, lockBytes, fail);
+    const total = plan.files.length + plan.wheelUrls.length + plan.indexWheels.length;
     this.progress({ phase: 'packages', loaded: 0, total });
     const files = await fetchWheels(plan, this.options.packageIndexUrl, this.wheels, fail, {
       timeoutMs: this.options.packageTimeoutMs,
       onFetched: (loaded) => this.progress({ phase: 'packages', loaded, total }),
     });
-    const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls] });
+    const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls, ...plan.indexWheels.map((w) => w.url)] });
     if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);
-    for (const name of plan.names) this.installed.add(name);
-    this.emit({ type: 'packages-installed', packages: [...plan.names, ...plan.wheelUrls], reason, ...(runSeq !== undefined && { runSeq }) });
+    for (const [name, version] of plan.projects) this.installed.set(name, version);
+    const fromIndex = plan.indexWheels.map((w) => `${w.name}==${w.version}`);
+    this.emit({ type: 'packages-installed', packages: [...plan.names, ...plan.wheelUrls, ...fromIndex], reason, ...(runSeq !== undefined && { runSeq }) });
+  }
+
+  /** What `requests` need: from the lock file, and from `pypiIndexUrl` when the app named one. */
+  private async planInstall(requests: string[], lockBytes: ArrayBuffer, fail: (message: string, cause?: unknown) => Error): Promise<PackagePlan> {
+    const { packageIndexUrl, pypiIndexUrl, packageTimeoutMs } = this.options;
+    const lock = readLockfile(lockBytes);
+    const base = globalThis.document?.baseURI;
+    try {
+      if (!pypiIndexUrl) return planPackages(lock, requests, base);
+      // The resolver (and its PEP 440 library) is loaded only by apps that name an index.
+      const { getIndexJson, planWithIndex } = await import('./pypi-index.js');
+      return await planWithIndex(lock, requests, base, {
+        indexUrl: pypiIndexUrl,
+        lockAvailable: packageIndexUrl !== undefined,
+        installed: this.installed,
+        getJson: (url: string) => getIndexJson(url, packageTimeoutMs, fail),
+        fail,
+      });
+    } catch (error) {
+      throw error instanceof PackageError ? error : fail((error as Error).message);
+    }
   }
 
   /**
@@ -416,7 +435,7 @@ class SandboxImpl implements Sandbox {
   private async installImports(session: FrameSession, code: string, runSeq: number): Promise<void> {
     const providers = importNames(readLockfile(this.lockBytes!));
     const topLevel = (await session.findImports(code)).map((module) => module.split('.')[0]!);
-    const wanted = [...new Set(topLevel.flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !this.installed.has(name));
+    const wanted = [...new Set(topLevel.flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !this.installed.has(normalizeName(name)));
     if (wanted.length === 0) return;
     await this.install(session, wanted, this.lockBytes!, 'imports', runSeq);
     this.packages.push(...wanted);

@@ -30,7 +30,11 @@ export type SandboxEvent =
   | (SandboxEventBase & { type: 'sandbox-ready'; startMs: number; /** Python: started from a memory snapshot. */ fromSnapshot?: boolean })
   /** Python with `snapshot`: a memory snapshot was made in the background; later starts use it. */
   | (SandboxEventBase & { type: 'snapshot-made'; bytes: number; durationMs: number })
-  /** Python packages were installed (dependencies included): at start, by `installPackages`, or for a run's imports (`autoInstall`). */
+  /**
+   * Python packages were installed (dependencies included): at start, by `installPackages`, or for a
+   * run's imports (`autoInstall`). Distribution packages by name, wheels by URL, and those resolved
+   * on `pypiIndexUrl` as `name==version`.
+   */
   | (SandboxEventBase & { type: 'packages-installed'; packages: string[]; reason: 'start' | 'call' | 'imports'; runSeq?: number })
   /** The engine was replaced: state is lost. */
   | (SandboxEventBase & { type: 'sandbox-restarted'; reason: RestartReason; message: string })

@@ -50,7 +50,8 @@ export interface SandboxOptions {
   /**
    * Python: packages to install before the sandbox is ready (and again after any restart): names
    * from Pyodide's distribution (`numpy`, `pandas`…, dependencies included; needs
-   * `packageIndexUrl`) or URLs of wheels.
+   * `packageIndexUrl`), requirements such as `"attrs>=23"` resolved on `pypiIndexUrl`, or URLs of
+   * wheels.
    */
   packages?: string[];
   /**
@@ -58,6 +59,18 @@ export interface SandboxOptions {
    * host, or a CDN your app chooses). Nothing is fetched from anywhere unless you set it.
    */
   packageIndexUrl?: string | URL;
+  /**
+   * Python: a PyPI-compatible index (the base of its JSON API, e.g. `pypiUrl`,
+   * `https://pypi.org/pypi/`) for the packages the Pyodide distribution lacks. `packages` and
+   * `installPackages` then take requirements (`"name"`, `"name>=1.2,<2"`, `"name[extra]"`) and
+   * resolve them as micropip does, on the host page: the newest release with a pure-Python wheel
+   * (`*-none-any`) for this Python, dependencies from its metadata (markers evaluated for
+   * Pyodide), distribution packages from `packageIndexUrl` when it is set. Each wheel is checked
+   * against the sha256 the index lists. The page fetches the index's JSON and files (its CSP needs
+   * `connect-src` for both, e.g. `https://pypi.org https://files.pythonhosted.org`). `autoInstall`
+   * does not consult it: import names are not project names. Nothing is fetched unless you set it.
+   */
+  pypiIndexUrl?: string | URL;
   /**
    * Python: before each run, find the modules the code imports (Pyodide's `find_imports`) and
    * install the ones the package index provides and the sandbox lacks, dependencies included; then

@@ -2,14 +2,22 @@
  * Python packages, offline: the test builds a small pure-Python wheel, serves it from the test
  * server, and installs it; and a package index with the layout of Pyodide's distribution (its
  * lock file extended with packages the suite builds, test/fixtures/package-index.ts) serves
- * packages by name, with dependencies, data files, a wrong hash and a missing wheel. Real
+ * packages by name, with dependencies, data files, a wrong hash and a missing wheel; and an index
+ * with PyPI's JSON API serves pure-Python projects with releases, markers and extras. Real
  * distribution packages (numpy…) need Pyodide's CDN, which these machines cannot reach.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, runIn, sharedHost, test } from './helpers.js';
-import { INDEX_PATH, OTHER_PYTHON_INDEX_PATH } from '../fixtures/package-index.js';
+import { INDEX_PATH, OTHER_PYTHON_INDEX_PATH, PYPI_PATH } from '../fixtures/package-index.js';
+
+declare global {
+  interface Window {
+    /** The `packages` of each packages-installed event of the PyPI-index sandbox. */
+    pypiInstalls: string[][];
+  }
+}
 
 const WHEEL = 'hello_sandbox-1.0-py3-none-any.whl';
 const WHEEL_PATH = `/test/fixtures/wheels/${WHEEL}`;
@@ -142,6 +150,71 @@ test.describe("a package index with the layout of Pyodide's distribution", () =>
   test('a listed wheel missing from the index is a PackageError naming its URL', async () => {
     expect(await install(host(), 'idx', ['sbx-missing'])).toMatch(/^PackageError: could not fetch \S+\/wheels\/index\/sbx_missing-1\.0-py3-none-any\.whl: HTTP 404/);
     expect((await run('1 + 1')).value).toBe(2);
+  });
+});
+
+test.describe('a PyPI-compatible index (its JSON API), beside the distribution', () => {
+  test.describe.configure({ mode: 'serial' });
+  const host = sharedHost(async (page) => {
+    await page.evaluate(
+      async ([index, pypi]) => {
+        window.pypiInstalls = [];
+        window.sandboxes.pypi = await window.lib.createSandbox({
+          language: 'python',
+          packageIndexUrl: index,
+          pypiIndexUrl: pypi,
+          packages: ['sbxp-top[fancy]'],
+          onEvent: (e) => e.type === 'packages-installed' && window.pypiInstalls.push(e.packages),
+        });
+      },
+      [INDEX_PATH, PYPI_PATH],
+    );
+  });
+  const versions = 'import importlib.util, sbxp_top, sbxp_dep, sbxp_extra, sbx_alpha\n[sbxp_top.VERSION, sbxp_dep.VERSION, sbxp_extra.VERSION, sbx_alpha.name(), importlib.util.find_spec("sbxp_windows")]';
+  const expected = ['2.0', '1.2', '1.0', 'alpha+beta+gamma', null];
+
+  test('a requirement resolves at start: the newest pure-Python release, dependencies by their markers and extras, distribution packages from its lock file', async () => {
+    expect(await runIn(host(), 'pypi', versions)).toMatchObject({ status: 'ok', value: expected });
+    const installs = await host().evaluate(() => window.pypiInstalls);
+    expect(installs).toHaveLength(1);
+    expect([...installs[0]!].sort()).toEqual(['sbx-alpha', 'sbx-beta', 'sbx-gamma', 'sbxp-dep==1.2', 'sbxp-extra==1.0', 'sbxp-top==2.0']);
+  });
+
+  test('after the engine is replaced, the same releases are installed again', async () => {
+    expect(await runIn(host(), 'pypi', 'sum(range(10 ** 12))', { timeoutMs: 300 })).toMatchObject({ status: 'timeout', stateLost: true });
+    expect(await runIn(host(), 'pypi', versions)).toMatchObject({ status: 'ok', value: expected });
+  });
+
+  test('refusals are PackageErrors that name the project and the reason, and the sandbox runs on', async () => {
+    expect(await install(host(), 'pypi', ['sbxp-nowhere'])).toMatch(/^PackageError: sbxp-nowhere is not on the package index \S+\/pypi\/ \(HTTP 404 for \S+\/sbxp-nowhere\/json\)$/);
+    expect(await install(host(), 'pypi', ['sbxp-badhash'])).toMatch(/^PackageError: \S+\/sbxp_badhash-1\.0-py3-none-any\.whl does not match the package index's sha256 \(expected 0{64}, got [0-9a-f]{64}\): refused$/);
+    expect(await install(host(), 'pypi', ['sbxp-native'])).toMatch(/^PackageError: sbxp-native: no release on \S+ has a pure-Python wheel for Python 3\.14/);
+    expect(await install(host(), 'pypi', ['sbxp-conflict'])).toMatch(/^PackageError: sbxp-dep==1\.0 \(needed by sbxp-conflict 1\.0\) conflicts with sbxp-dep 1\.2, already chosen for this sandbox \(installed\)$/);
+    expect(await install(host(), 'pypi', ['sbxp-top @ https://example.com/x.whl'])).toMatch(/^PackageError: .*URL requirements are not supported/);
+    expect(await runIn(host(), 'pypi', 'import importlib.util\n[importlib.util.find_spec(m) for m in ("sbxp_badhash", "sbxp_native", "sbxp_conflict")]')).toMatchObject({ status: 'ok', value: [null, null, null] });
+    expect(await runIn(host(), 'pypi', versions)).toMatchObject({ status: 'ok', value: expected });
+  });
+});
+
+test('a PyPI-compatible index alone: version specifiers, and a distribution package that it lacks is refused with what to set', async ({ host }) => {
+  const out = await host.evaluate(async (pypi) => {
+    const sb = await window.lib.createSandbox({ language: 'python', pypiIndexUrl: pypi });
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'installed',
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+    const old = await outcome(sb.installPackages(['sbxp-top==1.0']));
+    const value = (await sb.run('import sbxp_top, sbxp_dep\n[sbxp_top.VERSION, sbxp_dep.VERSION]')).value;
+    const fresh = await window.lib.createSandbox({ language: 'python', pypiIndexUrl: pypi });
+    const distribution = await outcome(fresh.installPackages(['six']));
+    await Promise.all([sb.dispose(), fresh.dispose()]);
+    return { old, value, distribution };
+  }, PYPI_PATH);
+  expect(out).toEqual({
+    old: 'installed',
+    value: ['1.0', '1.0'],
+    distribution: expect.stringMatching(/^PackageError: six is not on the package index \S+ \(HTTP 404 for \S+\) \(it is a package of the Pyodide distribution: set packageIndexUrl, e\.g\. to pyodideDistributionUrl\)$/),
   });
 });
 

@@ -23,7 +23,7 @@ describe('planPackages', () => {
   });
   it('takes URLs as wheels, resolved against a base', () => {
     const plan = planPackages(lock, ['/wheels/hello-1.0-py3-none-any.whl'], 'http://127.0.0.1:1/page.html');
-    expect(plan).toEqual({ names: [], files: [], hashes: {}, wheelUrls: ['http://127.0.0.1:1/wheels/hello-1.0-py3-none-any.whl'] });
+    expect(plan).toEqual({ names: [], files: [], hashes: {}, wheelUrls: ['http://127.0.0.1:1/wheels/hello-1.0-py3-none-any.whl'], indexWheels: [], projects: new Map() });
   });
   it('refuses unknown names', () => {
     expect(() => planPackages(lock, ['no-such-package-x'])).toThrow(/not a package of this Pyodide distribution/);
@@ -42,7 +42,7 @@ describe('fetchWheels', () => {
     return () => (globalThis.fetch = original);
   };
   const fail = (message: string) => new Error(message);
-  const plan = (hash: string) => ({ names: ['w'], files: ['w-1.0-py3-none-any.whl'], hashes: { 'w-1.0-py3-none-any.whl': hash }, wheelUrls: [] });
+  const plan = (hash: string) => ({ names: ['w'], files: ['w-1.0-py3-none-any.whl'], hashes: { 'w-1.0-py3-none-any.whl': hash }, wheelUrls: [], indexWheels: [], projects: new Map() });
 
   it('hands over a wheel that matches the lock file, and refuses one that does not', async () => {
     const restore = serve();
@@ -53,6 +53,23 @@ describe('fetchWheels', () => {
       expect(new Uint8Array(files['w-1.0-py3-none-any.whl']!)).toEqual(new Uint8Array(wheel));
       await expect(fetchWheels(plan(sha), new URL('http://index.test/'), new Map(), fail, { timeoutMs: 5000 })).rejects.toThrow(
         `w-1.0-py3-none-any.whl from http://index.test/w-1.0-py3-none-any.whl does not match the lock file's sha256 (expected ${sha}, got ${good}): refused`,
+      );
+    } finally {
+      restore();
+    }
+  });
+
+  it("checks a wheel resolved on a PyPI-compatible index against the index's sha256", async () => {
+    const restore = serve();
+    try {
+      const { createHash } = await import('node:crypto');
+      const good = createHash('sha256').update(new Uint8Array(wheel)).digest('hex');
+      const url = 'http://files.test/w-1.0-py3-none-any.whl';
+      const fromIndex = (sha256: string) => ({ ...plan(''), names: [], files: [], hashes: {}, indexWheels: [{ name: 'w', version: '1.0', url, sha256 }] });
+      const files = await fetchWheels(fromIndex(good), undefined, new Map(), fail, { timeoutMs: 5000 });
+      expect(Object.keys(files)).toEqual([url]);
+      await expect(fetchWheels(fromIndex(sha), undefined, new Map(), fail, { timeoutMs: 5000 })).rejects.toThrow(
+        `${url} does not match the package index's sha256 (expected ${sha}, got ${good}): refused`,
       );
     } finally {
       restore();
