@@ -4,6 +4,6 @@
  * argument reader, and a formatter that turns a RunResult into compact text, with its images, for the model. Depends on nothing but the types.
  */
 export { createRunCodeTool, type CodeRunner, type RunCodeOutcome, type RunCodeTool, type RunCodeToolOptions, type RunnerSource } from './tool/run-code-tool.js';
-export { forAnthropic, forOpenAI, forOpenAIResponses, parseRunCodeArguments, runCodeToolDefinition, type DefinitionOptions, type RunCodeArguments, type ToolDefinition } from './tool/definition.js';
+export { forAnthropic, forOpenAI, forOpenAIResponses, parseRunCodeArguments, runCodeToolDefinition, type DefinitionOptions, type RunCodeArguments, type ToolDefinition, type ToolGrants } from './tool/definition.js';
 export { formatRunResult, type FormatOptions } from './tool/format-result.js';
 export { anthropicToolResult, MODEL_IMAGE_TYPES, runResultParts, type AnthropicToolResult, type ResultPartsOptions, type ToolResultPart } from './tool/result-content.js';

@@ -18,6 +18,8 @@ const MAX_ERROR_NAME = 200;
 const MAX_ERROR_TEXT = 16 * 1024;
 const MAX_MIME = 100;
 const MAX_OUTPUTS = 100;
+/** An install request's size (a list of requirements) as it crosses from the guest. */
+const MAX_INSTALL_CALL_BYTES = 64 * 1024;
 
 /** Caps a RunError's fields; null when it is not one. */
 function capError(v: unknown): RunError | null {
@@ -92,9 +94,9 @@ export class RunGuard {
    * guest gets instead (too many calls, arguments too large).
    */
   admitHostCall(call: HostCall): string | null {
-    const max = call.kind === 'tool' ? this.sessionLimits.maxToolArgumentBytes : this.sessionLimits.maxRequestBytes;
+    const max = call.kind === 'tool' ? this.sessionLimits.maxToolArgumentBytes : call.kind === 'fetch' ? this.sessionLimits.maxRequestBytes : MAX_INSTALL_CALL_BYTES;
     if (!fitsUtf8(call.args, max)) {
-      return call.kind === 'tool' ? `the arguments of tool "${call.name.slice(0, 100)}" are larger than ${max} bytes` : `the request is larger than ${max} bytes`;
+      return call.kind === 'tool' ? `the arguments of tool "${call.name.slice(0, 100)}" are larger than ${max} bytes` : `the ${call.kind === 'fetch' ? 'request' : 'install request'} is larger than ${max} bytes`;
     }
     if (call.name.length > 200) return 'the tool name is too long';
     if (this.hostCalls >= this.sessionLimits.maxHostCalls) {

@@ -1,12 +1,13 @@
 /**
- * What the host grants a guest on request, during a run: calls to the app's tools, and network
- * requests to allowed origins, performed by the host page (the frame itself can reach nothing).
+ * What the host grants a guest on request, during a run: calls to the app's tools, network
+ * requests to allowed origins, performed by the host page (the frame itself can reach nothing),
+ * and, where the app allows it, package installs (`micropip.install`).
  * Everything arrives as JSON text and is parsed and checked here; every call is reported as an
  * event. Answers resolve with JSON; refusals reject with the message the guest sees.
  */
 import { fromBase64, toBase64 } from '../shared/base64.js';
 import type { SandboxEventInput } from '../shared/events.js';
-import type { FetchRequest, FetchResponse, HostCall } from '../shared/protocol.js';
+import type { FetchRequest, FetchResponse, HostCall, InstallCall } from '../shared/protocol.js';
 import { fitsUtf8 } from '../shared/utf8.js';
 import type { Tool } from '../shared/types.js';
 import type { NetworkPolicy } from './network-policy.js';
@@ -23,6 +24,11 @@ export interface HostServicesOptions {
   tools: ReadonlyMap<string, Tool>;
   network: NetworkPolicy | undefined;
   maxValueBytes: number;
+  /**
+   * Installs what a guest's `micropip.install` asks for (checked requirements), answering what was
+   * installed; undefined when the app did not allow it.
+   */
+  install: ((requirements: string[], run: ActiveRun) => Promise<string[]>) | undefined;
   activeRun(): ActiveRun | undefined;
   emit(event: SandboxEventInput): void;
 }
@@ -39,6 +45,21 @@ function readFetchRequest(args: string): FetchRequest {
     (v.body === undefined || typeof v.body === 'string');
   if (!ok) throw new Error('malformed request');
   return v as FetchRequest;
+}
+
+/** Most requirements one install call may name, and the longest one. */
+const MAX_INSTALL_REQUIREMENTS = 100;
+const MAX_REQUIREMENT_LENGTH = 500;
+
+function readInstallCall(args: string): InstallCall {
+  const v = JSON.parse(args) as Partial<InstallCall>;
+  const ok =
+    Array.isArray(v.requirements) &&
+    v.requirements.length > 0 &&
+    v.requirements.length <= MAX_INSTALL_REQUIREMENTS &&
+    v.requirements.every((r) => typeof r === 'string' && r.trim() !== '' && r.length <= MAX_REQUIREMENT_LENGTH);
+  if (!ok) throw new Error(`malformed install request (1 to ${MAX_INSTALL_REQUIREMENTS} requirements of at most ${MAX_REQUIREMENT_LENGTH} characters)`);
+  return { requirements: v.requirements!.map((r) => r.trim()) };
 }
 
 /** Creates the handler for a sandbox's host calls. */
@@ -107,9 +128,18 @@ export function createHostServices(o: HostServicesOptions): (call: HostCall) => 
     }
   }
 
+  async function install(call: HostCall, run: ActiveRun): Promise<string> {
+    if (!o.install) throw new Error('this sandbox does not let code install packages (the app can allow it with the micropip option)');
+    try {
+      return JSON.stringify(await o.install(readInstallCall(call.args).requirements, run));
+    } catch (error) {
+      throw new Error(message(error));
+    }
+  }
+
   return async (call) => {
     const run = o.activeRun();
     if (!run || run.runSeq !== call.runSeq) throw new Error('the host can only be asked while the run is going on');
-    return call.kind === 'tool' ? tool(call, run) : request(call, run);
+    return call.kind === 'tool' ? tool(call, run) : call.kind === 'fetch' ? request(call, run) : install(call, run);
   };
 }

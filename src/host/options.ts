@@ -36,7 +36,7 @@ const LIMITS = {
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
 const SANDBOX_KEYS = new Set([
   'language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'maxToolCalls', 'maxToolArgumentBytes', 'maxFileBytes',
-  'packages', 'packageIndexUrl', 'pypiIndexUrl', 'packageTimeoutMs', 'autoInstall', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
+  'packages', 'packageIndexUrl', 'pypiIndexUrl', 'packageTimeoutMs', 'autoInstall', 'micropip', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
 ]);
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 const NETWORK_KEYS = new Set(['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests']);
@@ -68,6 +68,8 @@ export interface ResolvedSandboxOptions {
   snapshot: boolean | 'persistent';
   /** Python: install the index's packages a run imports before it runs. */
   autoInstall: boolean;
+  /** Python: guest code may install packages with `micropip.install`. */
+  micropip: boolean;
   /** Python: how long fetching one install's wheels may take, in milliseconds. */
   packageTimeoutMs: number;
 }
@@ -169,6 +171,7 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     network: networkPolicy(where, o.network),
     snapshot: snapshotMode(where, o.language as Language, o.snapshot),
     autoInstall: autoInstall(where, o.language as Language, o.autoInstall, o.packageIndexUrl),
+    micropip: micropip(where, o.language as Language, o.micropip, o.packageIndexUrl ?? o.pypiIndexUrl),
     packageTimeoutMs: number(where, 'packageTimeoutMs', o.packageTimeoutMs, DEFAULTS.packageTimeoutMs, false),
   };
 }
@@ -178,6 +181,14 @@ function autoInstall(where: string, language: Language, value: unknown, indexUrl
   if (value !== true) throw new TypeError(`${where}: autoInstall must be a boolean, got ${JSON.stringify(value)}`);
   if (language !== 'python') throw new TypeError(`${where}: autoInstall is for Python sandboxes`);
   if (indexUrl === undefined) throw new TypeError(`${where}: autoInstall needs a packageIndexUrl to install from (e.g. pyodideDistributionUrl)`);
+  return true;
+}
+
+function micropip(where: string, language: Language, value: unknown, indexUrl: unknown): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true) throw new TypeError(`${where}: micropip must be a boolean, got ${JSON.stringify(value)}`);
+  if (language !== 'python') throw new TypeError(`${where}: micropip is for Python sandboxes`);
+  if (indexUrl === undefined) throw new TypeError(`${where}: micropip needs a packageIndexUrl or a pypiIndexUrl to install from`);
   return true;
 }
 

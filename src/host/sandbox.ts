@@ -15,7 +15,7 @@ import { statusOf } from './run-status.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
 import { createHostServices, type ActiveRun } from './host-services.js';
 import { createSandboxFs } from './sandbox-fs.js';
-import { fetchWheels, importNames, indexLockfile, normalizeName, planPackages, readLockfile, type PackagePlan } from './packages.js';
+import { fetchWheels, importNames, indexLockfile, isWheelUrl, normalizeName, planPackages, readLockfile, type PackagePlan } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
 /** How long a reported run waits for output events that trail its report (they normally do not). */
@@ -52,6 +52,8 @@ class SandboxImpl implements Sandbox {
   /** Every project installed in the current session (normalized name → version), dependencies included: what autoInstall may skip and what later installs must not conflict with. */
   private readonly installed = new Map<string, string | undefined>();
   private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
+  /** The installs code asked for (`micropip`), one after another. */
+  private codeInstalls: Promise<unknown> = Promise.resolve();
   /** Python: the lock file the current session's Pyodide was started with (the package index's, if it has one). */
   private lockBytes: ArrayBuffer | undefined;
   /** The run in progress; its signal aborts when it ends, telling its tools and requests to stop. */
@@ -68,6 +70,7 @@ class SandboxImpl implements Sandbox {
       tools: options.tools,
       network: options.network,
       maxValueBytes: options.maxValueBytes,
+      install: options.micropip ? (requirements, run) => this.installForCode(requirements, run.runSeq) : undefined,
       activeRun: () => this.activeRun,
       emit: (event) => this.emit(event),
     });
@@ -170,6 +173,7 @@ class SandboxImpl implements Sandbox {
       memoryLimitBytes: Math.round(o.memoryLimitMB * 1024 * 1024),
       toolNames: [...o.tools.keys()],
       network: o.network !== undefined,
+      ...(o.micropip && { micropip: true }),
       importHints: lockBytes && importNames(readLockfile(lockBytes)),
       limits: {
         maxHostCalls: o.maxToolCalls,
@@ -391,7 +395,7 @@ class SandboxImpl implements Sandbox {
    * Fetches what `requests` need (host side: the frame cannot) and installs it in `session`,
    * reporting each wheel fetched to `onProgress` and the install to `onEvent`.
    */
-  private async install(session: FrameSession, requests: string[], lockBytes: ArrayBuffer, reason: 'start' | 'call' | 'imports', runSeq?: number): Promise<void> {
+  private async install(session: FrameSession, requests: string[], lockBytes: ArrayBuffer, reason: 'start' | 'call' | 'imports' | 'micropip', runSeq?: number): Promise<string[]> {
     const fail = (message: string, cause?: unknown) => new PackageError(message, { cause });
     const plan = await this.planInstall(requests, lockBytes, fail);
     const total = plan.files.length + plan.wheelUrls.length + plan.indexWheels.length;
@@ -403,8 +407,29 @@ class SandboxImpl implements Sandbox {
     const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls, ...plan.indexWheels.map((w) => w.url)] });
     if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);
     for (const [name, version] of plan.projects) this.installed.set(name, version);
-    const fromIndex = plan.indexWheels.map((w) => `${w.name}==${w.version}`);
-    this.emit({ type: 'packages-installed', packages: [...plan.names, ...plan.wheelUrls, ...fromIndex], reason, ...(runSeq !== undefined && { runSeq }) });
+    const packages = [...plan.names, ...plan.wheelUrls, ...plan.indexWheels.map((w) => `${w.name}==${w.version}`)];
+    this.emit({ type: 'packages-installed', packages, reason, ...(runSeq !== undefined && { runSeq }) });
+    return packages;
+  }
+
+  /**
+   * `micropip.install` from run `runSeq`'s code: installed in the running session (one install at
+   * a time), and again after restarts. Requirements only: a URL would have the page fetch what
+   * the guest names.
+   */
+  private installForCode(requirements: string[], runSeq: number): Promise<string[]> {
+    const task = this.codeInstalls.then(async () => {
+      const url = requirements.find(isWheelUrl);
+      if (url !== undefined) throw new PackageError(`${url.slice(0, 200)}: code can install only by requirement (a name, e.g. "tabulate>=0.9"), not by URL`);
+      const session = this.session;
+      if (!session || this.activeRun?.runSeq !== runSeq) throw new PackageError('the run has ended');
+      const installed = await this.install(session, requirements, this.lockBytes!, 'micropip', runSeq);
+      for (const r of requirements) if (!this.packages.includes(r)) this.packages.push(r);
+      this.progress({ phase: 'ready' });
+      return installed;
+    });
+    this.codeInstalls = task.catch(() => {});
+    return task;
   }
 
   /** What `requests` need: from the lock file, and from `pypiIndexUrl` when the app named one. */
@@ -435,7 +460,9 @@ class SandboxImpl implements Sandbox {
   private async installImports(session: FrameSession, code: string, runSeq: number): Promise<void> {
     const providers = importNames(readLockfile(this.lockBytes!));
     const topLevel = (await session.findImports(code)).map((module) => module.split('.')[0]!);
-    const wanted = [...new Set(topLevel.flatMap((module) => (providers[module] ? [providers[module]] : [])))].filter((name) => !this.installed.has(normalizeName(name)));
+    // With the micropip option, `import micropip` is the sandbox's own module, not the distribution's.
+    const provided = (module: string) => (module === 'micropip' && this.options.micropip ? undefined : providers[module]);
+    const wanted = [...new Set(topLevel.flatMap((module) => provided(module) ?? []))].filter((name) => !this.installed.has(normalizeName(name)));
     if (wanted.length === 0) return;
     await this.install(session, wanted, this.lockBytes!, 'imports', runSeq);
     this.packages.push(...wanted);

@@ -31,11 +31,11 @@ export type SandboxEvent =
   /** Python with `snapshot`: a memory snapshot was made in the background; later starts use it. */
   | (SandboxEventBase & { type: 'snapshot-made'; bytes: number; durationMs: number })
   /**
-   * Python packages were installed (dependencies included): at start, by `installPackages`, or for a
-   * run's imports (`autoInstall`). Distribution packages by name, wheels by URL, and those resolved
+   * Python packages were installed (dependencies included): at start, by `installPackages`, for a
+   * run's imports (`autoInstall`), or by the run's code (`micropip`). Distribution packages by name, wheels by URL, and those resolved
    * on `pypiIndexUrl` as `name==version`.
    */
-  | (SandboxEventBase & { type: 'packages-installed'; packages: string[]; reason: 'start' | 'call' | 'imports'; runSeq?: number })
+  | (SandboxEventBase & { type: 'packages-installed'; packages: string[]; reason: 'start' | 'call' | 'imports' | 'micropip'; runSeq?: number })
   /** The engine was replaced: state is lost. */
   | (SandboxEventBase & { type: 'sandbox-restarted'; reason: RestartReason; message: string })
   | (SandboxEventBase & { type: 'sandbox-disposed' })

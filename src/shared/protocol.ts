@@ -35,13 +35,14 @@ export interface FrameInit {
 /** Which stream an output chunk belongs to. */
 export type StreamName = 'stdout' | 'stderr';
 
-/** What a host call asks for: a tool call, or a network request the host performs. */
-export type HostCallKind = 'tool' | 'fetch';
+/** What a host call asks for: a tool call, a network request the host performs, or a package install. */
+export type HostCallKind = 'tool' | 'fetch' | 'install';
 
 /**
- * The guest asks the host for something it may grant: a tool call (`name`, JSON arguments) or a
- * network request (`args` is a {@link FetchRequest} as JSON). The frame has checked that the run is
- * going on, the per-run count and the size of `args`; the host parses and checks the rest.
+ * The guest asks the host for something it may grant: a tool call (`name`, JSON arguments), a
+ * network request (`args` is a {@link FetchRequest} as JSON) or, in Python with `micropip`, an
+ * install (`args` is an {@link InstallCall} as JSON). The frame has checked that the run is going
+ * on, the per-run count and the size of `args`; the host parses and checks the rest.
  */
 export interface HostCall {
   callId: number;
@@ -49,6 +50,11 @@ export interface HostCall {
   kind: HostCallKind;
   name: string;
   args: string;
+}
+
+/** What guest code asks to install (`micropip.install`): requirements such as `"tabulate>=0.9"` (URLs are refused). */
+export interface InstallCall {
+  requirements: string[];
 }
 
 /** The host's answer to a {@link HostCall}: JSON text, or the error message the guest sees. */
@@ -103,6 +109,8 @@ export interface EngineConfig {
   toolNames: string[];
   /** Whether the guest gets a `fetch` that the host performs (network policy `allow`). */
   network: boolean;
+  /** Python: whether guest code gets `micropip.install`, which asks the host to install. */
+  micropip?: boolean;
   /** Python: import name → distribution package, for the hint when such an import fails. */
   importHints?: Record<string, string>;
   /**
@@ -249,9 +257,12 @@ export function isFrameInit(v: unknown): v is FrameInit {
 const LIMIT_NAMES: ReadonlySet<string> = new Set<LimitName>(['timeout', 'memory', 'output', 'value', 'messages', 'host-calls']);
 const isStream = (v: unknown): v is StreamName => v === 'stdout' || v === 'stderr';
 
+/** Whether a value names a {@link HostCallKind}. */
+export const isHostCallKind = (v: unknown): v is HostCallKind => v === 'tool' || v === 'fetch' || v === 'install';
+
 /** Checks a host call: the frame sends it, the host reads it. */
 export function isHostCall(v: unknown): v is HostCall {
-  return isRecord(v) && isCount(v.callId) && isCount(v.runSeq) && (v.kind === 'tool' || v.kind === 'fetch') && typeof v.name === 'string' && typeof v.args === 'string';
+  return isRecord(v) && isCount(v.callId) && isCount(v.runSeq) && isHostCallKind(v.kind) && typeof v.name === 'string' && typeof v.args === 'string';
 }
 
 /** Checks a message the host receives on the events port. */

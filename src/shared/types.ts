@@ -79,6 +79,15 @@ export interface SandboxOptions {
    * `packageIndexUrl`. Default false.
    */
   autoInstall?: boolean;
+  /**
+   * Python: guest code may install packages itself: `import micropip; await micropip.install("tabulate")`
+   * (micropip's signature, this library's module) asks the host page, which installs from
+   * `packageIndexUrl` and `pypiIndexUrl` as `installPackages` does, during the run, and again after
+   * restarts. Requirements only: URLs, `index_urls` and `credentials` are refused. A refusal raises
+   * `micropip.InstallError` (a `ValueError`) with the `PackageError`'s message; each install is a
+   * `packages-installed` event with `reason: 'micropip'`. Needs one of the two indexes. Default false.
+   */
+  micropip?: boolean;
   /** Python: how long fetching the wheels of one install may take, in milliseconds; then `PackageError`. Default 120000. */
   packageTimeoutMs?: number;
   /** Called as the sandbox starts (Python takes seconds: show a progress bar). */

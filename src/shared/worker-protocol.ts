@@ -11,7 +11,7 @@
  * Every call is acknowledged at once and answered later; a worker that does not acknowledge in
  * time is stuck (busy with work a guest left running) and is stopped.
  */
-import { isCount, isRecord, type EngineConfig, type EngineFiles, type FsRequest, type HostCallKind, type HostReply, type InstallRequest, type RunRequest, type StreamName } from './protocol.js';
+import { isCount, isHostCallKind, isRecord, type EngineConfig, type EngineFiles, type FsRequest, type HostCallKind, type HostReply, type InstallRequest, type RunRequest, type StreamName } from './protocol.js';
 import type { RunOutput } from './types.js';
 import type { EngineOutcome } from './protocol.js';
 
@@ -119,7 +119,7 @@ export function whyNotFromWorker(v: unknown): string | null {
     case 'output':
       return isCount(v.runSeq) && (v.stream === 'stdout' || v.stream === 'stderr') && typeof v.text === 'string' ? null : 'malformed output';
     case 'host-call':
-      return isCount(v.callId) && isCount(v.runSeq) && (v.kind === 'tool' || v.kind === 'fetch') && typeof v.name === 'string' && typeof v.args === 'string'
+      return isCount(v.callId) && isCount(v.runSeq) && isHostCallKind(v.kind) && typeof v.name === 'string' && typeof v.args === 'string'
         ? null
         : 'a malformed host call';
     default:

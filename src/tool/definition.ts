@@ -23,6 +23,18 @@ export interface RunCodeArguments {
   code: string;
 }
 
+/** What the sandboxes behind a `run_code` tool grant, as its description tells the model. */
+export interface ToolGrants {
+  /** The origins `network.allow` lists. */
+  network?: string[];
+  /** The names of the sandboxes' `tools`. */
+  tools?: string[];
+  /** Python: `autoInstall` is on (the distribution's packages a run imports are installed first). */
+  autoInstall?: boolean;
+  /** Python: the `micropip` option is on (code may `await micropip.install(...)`). */
+  micropip?: boolean;
+}
+
 /** Options of {@link runCodeToolDefinition}. */
 export interface DefinitionOptions {
   /** Languages the model may choose from (default both). */
@@ -33,9 +45,10 @@ export interface DefinitionOptions {
   description?: string;
   /**
    * What the sandboxes grant, so the description tells the model the truth: the origins their
-   * `network.allow` lists (default none: "no network access"), and the names of their `tools`.
+   * `network.allow` lists (default none: "no network access"), the names of their `tools`, and
+   * for Python whether they have `autoInstall` and `micropip`.
    */
-  grants?: { network?: string[]; tools?: string[] };
+  grants?: ToolGrants;
 }
 
 const ALL_LANGUAGES: Language[] = ['python', 'javascript'];
@@ -60,7 +73,11 @@ function grantsNote(grants: DefinitionOptions['grants'] = {}): string {
     ? `Network: \`fetch\` (in Python also \`pyodide.http.pyfetch\`) reaches only ${grants.network.join(', ')}; every other request is refused.`
     : 'There is no network access.';
   const tools = grants.tools?.length ? ` Host functions, called as \`await tools.<name>(args)\` with JSON-like arguments: ${grants.tools.join(', ')}.` : '';
-  return `${network}${tools} There is no access to the user's page.`;
+  const packages = [
+    grants.autoInstall ? "Python: Pyodide's packages (numpy, pandas, matplotlib…) are installed when the code imports them." : '',
+    grants.micropip ? 'Python: `import micropip; await micropip.install("name")` installs other packages (pure-Python wheels) before you import them.' : '',
+  ].filter(Boolean);
+  return `${network}${tools}${packages.map((p) => ` ${p}`).join('')} There is no access to the user's page.`;
 }
 
 /**

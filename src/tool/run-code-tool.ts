@@ -3,7 +3,7 @@
  * arguments, runs the code in the right sandbox and answers with the text to send back.
  */
 import type { Language, RunOptions, RunResult, Sandbox } from '../shared/types.js';
-import { parseRunCodeArguments, runCodeToolDefinition, type RunCodeArguments, type ToolDefinition } from './definition.js';
+import { parseRunCodeArguments, runCodeToolDefinition, type RunCodeArguments, type ToolDefinition, type ToolGrants } from './definition.js';
 import { formatRunResult } from './format-result.js';
 import { runResultParts, type ToolResultPart } from './result-content.js';
 
@@ -28,7 +28,7 @@ export interface RunCodeToolOptions {
   /** Replaces the default description. */
   description?: string;
   /** What the sandboxes grant (allowed origins, tool names), for the description; see `runCodeToolDefinition`. */
-  grants?: { network?: string[]; tools?: string[] };
+  grants?: ToolGrants;
 }
 
 /** What one call produced: the text for the model, and the details for the app's own display. */

@@ -158,6 +158,17 @@ test('a file larger than maxFileBytes is refused by the frame', async ({ host })
   expect(error).toBe('SandboxFileError:EFBIG');
 });
 
+for (const micropip of [false, true]) {
+  test(`install calls (micropip.install) that are malformed, name a URL or are oversized are refused${micropip ? ' with the micropip option' : ', and all are without it'}; nothing is installed`, async ({ host }) => {
+    await createHostile(host, { language: 'python', pypiIndexUrl: '/test/fixtures/wheels/pypi/', micropip });
+    const r = await run(host, 'install-calls');
+    expect(r.status).toBe('ok');
+    const refusal = micropip ? [/^malformed install request/, /^http:\S+: code can install only by requirement/] : [/does not let code install packages/, /does not let code install packages/];
+    expect(r.value).toEqual([...refusal.map((re) => expect.stringMatching(re)), expect.stringMatching(/^the install request is larger than 65536 bytes$/)]);
+    expect(await eventsOf(host, 'packages-installed')).toEqual([]);
+  });
+}
+
 test('an import list that is not module names (autoInstall) stops the worker: the run ends crashed, nothing is installed, and a fresh engine starts', async ({ host }) => {
   await createHostile(host, { language: 'python', packageIndexUrl: '/test/fixtures/wheels/index/', autoInstall: true });
   expect(await run(host, 'honest')).toMatchObject({ status: 'crashed', stateLost: true, error: { message: expect.stringMatching(/answered findImports with something malformed/) } });

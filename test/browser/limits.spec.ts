@@ -10,7 +10,8 @@ test.describe('timeout', () => {
     await createIn(host, 'a');
     await runIn(host, 'a', 'var survivor = "still here"');
     const r = await runIn(host, 'a', 'while (true) {}', { timeoutMs: 200 });
-    expect(r).toMatchObject({ status: 'timeout', stateLost: false, error: { name: 'TimeoutError' } });
+    // The whole error on failure: CI saw WebKit trap here once ('crashed', EngineError), not reproduced in 30 local runs.
+    expect(r, JSON.stringify(r.error)).toMatchObject({ status: 'timeout', stateLost: false, error: { name: 'TimeoutError' } });
     expect(r.durationMs).toBeGreaterThanOrEqual(190);
     expect(r.durationMs).toBeLessThan(5_000);
     expect((await runIn(host, 'a', 'survivor')).value).toBe('still here');

@@ -218,6 +218,58 @@ test('a PyPI-compatible index alone: version specifiers, and a distribution pack
   });
 });
 
+test('micropip: code installs from the indexes its app chose, during its run and again after restarts; a refusal raises micropip.InstallError', async ({ host }) => {
+  const out = await host.evaluate(
+    async ([index, pypi]) => {
+      const events: Array<{ reason: string; runSeq?: number; packages: string[] }> = [];
+      const options = { language: 'python' as const, packageIndexUrl: index, pypiIndexUrl: pypi, autoInstall: true };
+      const sb = await window.lib.createSandbox({ ...options, micropip: true, onEvent: (e) => e.type === 'packages-installed' && events.push({ reason: e.reason, runSeq: e.runSeq, packages: [...e.packages].sort() }) });
+      const first = await sb.run('import micropip\nawait micropip.install("sbxp-top")\nimport sbxp_top, sbxp_dep\n[sbxp_top.VERSION, sbxp_dep.VERSION, micropip.list().get("sbxp-top")]');
+      const refused = await sb.run(
+        'import micropip\nfor r in ["sbxp-nowhere", "/test/fixtures/wheels/hello_sandbox-1.0-py3-none-any.whl"]:\n    try:\n        await micropip.install(r)\n    except ValueError as e:\n        print(type(e).__name__, e)',
+      );
+      const killed = await sb.run('sum(range(10 ** 12))', { timeoutMs: 300 });
+      const after = await sb.run('import sbxp_top\nsbxp_top.VERSION');
+      await sb.dispose();
+      const without = await window.lib.createSandbox({ language: 'python', packageIndexUrl: index, pypiIndexUrl: pypi });
+      const absent = await without.run('import micropip\nawait micropip.install("sbxp-top")');
+      await without.dispose();
+      return { first: first.value, refused: refused.stdout, killed: killed.stateLost, after: after.value, events, absent: absent.error?.name };
+    },
+    [INDEX_PATH, PYPI_PATH],
+  );
+  const installed = ['sbx-alpha', 'sbx-beta', 'sbx-gamma', 'sbxp-dep==1.2', 'sbxp-top==2.0'];
+  expect(out).toEqual({
+    first: ['2.0', '1.2', '2.0'],
+    refused: expect.stringMatching(
+      /^InstallError micropip\.install: sbxp-nowhere is not on the package index \S+ \(HTTP 404 for \S+\)\nInstallError micropip\.install: \/test\/fixtures\/wheels\/hello_sandbox-1\.0-py3-none-any\.whl: code can install only by requirement/,
+    ),
+    killed: true,
+    after: '2.0',
+    events: [
+      { reason: 'micropip', runSeq: 1, packages: installed },
+      { reason: 'start', runSeq: undefined, packages: installed },
+    ],
+    // Without the option, micropip is only the distribution's package, not installed here.
+    absent: 'ModuleNotFoundError',
+  });
+});
+
+test("an install exempts only what it unpacks from memoryLimitMB, not the guest's files written before it", async ({ host }) => {
+  const out = await host.evaluate(async (index) => {
+    const sb = await window.lib.createSandbox({ language: 'python', packageIndexUrl: index, memoryLimitMB: 256 });
+    // Written in 1 MB chunks, so that the interpreter's own memory stays small.
+    const write = (name: string, mb: number) => sb.run(`with open("${name}", "wb") as f:\n    for _ in range(${mb}):\n        f.write(bytes(1024 * 1024))`);
+    const first = await write('first.bin', 120);
+    await sb.installPackages(['sbx-gamma']);
+    const second = await write('second.bin', 150);
+    await sb.dispose();
+    return { first: first.status, second: second.status, error: second.error?.name };
+  }, INDEX_PATH);
+  // 120 MB + 150 MB of files are past 256 MB; before, the install made the first 120 MB the engine's.
+  expect(out).toEqual({ first: 'ok', second: 'memory', error: 'OSError' });
+});
+
 test('an index for another Python or ABI is refused at start with a PackageError that says so', async ({ host }) => {
   const error = await host.evaluate(
     (index) =>

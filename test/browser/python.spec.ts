@@ -353,16 +353,20 @@ test.describe('python limits', () => {
  * removed, so such a loop goes on until its page closes (README: Supported browsers).
  */
 test.describe('python limits a guest defeats: the frame is replaced', () => {
-  const stopped = async (host: import('@playwright/test').Page, code: string) => {
+  const stopped = async (host: import('@playwright/test').Page, code: string, stateLost: boolean | 'either' = true) => {
     await createPython({ memoryLimitMB: 256 })(host);
     const r = await runIn(host, 'py', code, { timeoutMs: 300 });
-    expect(r).toMatchObject({ status: 'timeout', stateLost: true });
+    expect(r.status).toBe('timeout');
+    if (stateLost !== 'either') expect(r.stateLost).toBe(stateLost);
     expect(r.durationMs).toBeLessThan(5000);
     expect((await runIn(host, 'py', '1 + 1')).value).toBe(2);
   };
 
+  // Usually the frame is replaced. The page's SIGINT and the engine's own deadline check are two
+  // interrupts, though, and one that lands between the two loops (outside the `try`) ends the run
+  // as an interrupted one should: timeout, state kept (seen under load in CI).
   test('a loop that swallows KeyboardInterrupt is still stopped', ({ host }) =>
-    stopped(host, 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass'));
+    stopped(host, 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', 'either'));
 
   test('replacing the SIGINT handler does not help', ({ host }) => stopped(host, 'import signal\nsignal.signal(signal.SIGINT, lambda *a: None)\nwhile True:\n    pass'));
 

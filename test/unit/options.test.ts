@@ -16,12 +16,14 @@ describe('resolveSandboxOptions', () => {
       maxFileBytes: 64 * 1024 * 1024,
       packages: [],
       packageIndexUrl: undefined,
+      pypiIndexUrl: undefined,
       onProgress: undefined,
       onEvent: undefined,
       tools: new Map(),
       network: undefined,
       snapshot: false,
       autoInstall: false,
+      micropip: false,
       packageTimeoutMs: 120_000,
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
@@ -48,6 +50,10 @@ describe('resolveSandboxOptions', () => {
     [{ language: 'python', autoInstall: 'yes', packageIndexUrl: 'https://index.example/' }, TypeError, /autoInstall must be a boolean/],
     [{ language: 'python', autoInstall: true }, TypeError, /autoInstall needs a packageIndexUrl/],
     [{ language: 'javascript', autoInstall: true, packageIndexUrl: 'https://index.example/' }, TypeError, /autoInstall is for Python sandboxes/],
+    [{ language: 'python', micropip: 1, pypiIndexUrl: 'https://index.example/' }, TypeError, /micropip must be a boolean/],
+    [{ language: 'python', micropip: true }, TypeError, /micropip needs a packageIndexUrl or a pypiIndexUrl/],
+    [{ language: 'javascript', micropip: true, pypiIndexUrl: 'https://index.example/' }, TypeError, /micropip is for Python sandboxes/],
+    [{ language: 'python', pypiIndexUrl: 42 }, TypeError, /pypiIndexUrl must be a string or URL/],
   ])('%j throws', (options, type, message) => {
     expect(() => resolveSandboxOptions(options)).toThrow(type);
     expect(() => resolveSandboxOptions(options)).toThrow(message);

@@ -11,7 +11,7 @@ describe('host ↔ frame guards', () => {
     expect(isFrameInit(init)).toBe(true);
     expect(isFrameEvent({ type: 'frame-ready', sharedInterrupt: false })).toBe(true);
     expect(isFrameEvent({ type: 'output', runSeq: 1, stream: 'stdout', text: 'hi' })).toBe(true);
-    expect(isFrameEvent({ type: 'host-call', callId: 1, runSeq: 2, kind: 'tool', name: 't', args: '{}' })).toBe(true);
+    for (const kind of ['tool', 'fetch', 'install']) expect(isFrameEvent({ type: 'host-call', callId: 1, runSeq: 2, kind, name: 't', args: '{}' })).toBe(true);
     expect(isFrameEvent({ type: 'worker-ended', message: 'x', limit: 'messages' })).toBe(true);
     expect(isFrameEvent({ type: 'dropped', count: 3, reason: 'a string' })).toBe(true);
     expect(isHostReply({ callId: 1, ok: true, value: '1' })).toBe(true);
@@ -35,6 +35,7 @@ describe('host ↔ frame guards', () => {
     expect(isFrameEvent({ type: 'worker-ended', message: 5 })).toBe(false);
     expect(isFrameEvent({ type: 'worker-ended', message: 'x', limit: 'patience' })).toBe(false);
     expect(isFrameEvent({ type: 'eval', code: 'x' })).toBe(false);
+    expect(isFrameEvent({ type: 'host-call', callId: 1, runSeq: 2, kind: 'eval', name: 't', args: '{}' })).toBe(false);
     expect(isHostReply({ callId: 1.5, ok: true, value: '1' })).toBe(false);
     expect(isHostReply({ callId: 1, ok: true, value: {} })).toBe(false);
   });
@@ -51,6 +52,7 @@ describe('frame ↔ worker guards', () => {
       { type: 'reply', id: 1, ok: false, error: 'e' },
       { type: 'output', runSeq: 1, stream: 'stderr', text: '' },
       { type: 'host-call', callId: 1, runSeq: 1, kind: 'fetch', name: '', args: '{}' },
+      { type: 'host-call', callId: 1, runSeq: 1, kind: 'install', name: '', args: '{}' },
       { type: 'pong', id: 3 },
     ]) expect(whyNotFromWorker(m)).toBeNull();
   });

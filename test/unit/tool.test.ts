@@ -22,6 +22,10 @@ describe('runCodeToolDefinition', () => {
     expect(granted).not.toMatch(/no network/i);
     expect(granted).toMatch(/reaches only https:\/\/api\.example\.com/);
     expect(granted).toMatch(/await tools\.<name>\(args\).*: search\./);
+    expect(granted).not.toMatch(/micropip|installed when/);
+    const packages = runCodeToolDefinition({ grants: { autoInstall: true, micropip: true } }).description;
+    expect(packages).toMatch(/numpy, pandas, matplotlib…\) are installed when the code imports them/);
+    expect(packages).toMatch(/`import micropip; await micropip\.install\("name"\)` installs other packages/);
   });
 
   it('offers only the chosen languages and rejects unknown ones', () => {

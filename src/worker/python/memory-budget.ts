@@ -18,7 +18,7 @@ const PAGE = 64 * 1024;
 
 /** The worker's memory budget. One per worker, installed before Pyodide loads. */
 export class MemoryBudget {
-  /** Every WebAssembly memory seen so far (Pyodide's own one from its first growth). */
+  /** Every WebAssembly memory seen so far: Pyodide's own, and any a guest made. */
   private readonly memories = new Set<WeakRef<WebAssembly.Memory>>();
   private readonly known = new WeakSet<WebAssembly.Memory>();
   /** File bytes as last counted, plus growth since. */
@@ -44,6 +44,11 @@ export class MemoryBudget {
         return grow.call(this, delta);
       },
     });
+  }
+
+  /** Counts the interpreter's memory from its first byte (growth alone would miss what it starts with). */
+  countEngineMemory(memory: WebAssembly.Memory): void {
+    this.track(memory);
   }
 
   /**
@@ -113,32 +118,48 @@ export class MemoryBudget {
     const MEMFS = FS.filesystems.MEMFS;
     const ENOSPC = (pyodide.ERRNO_CODES as Record<string, number>).ENOSPC!;
     const budget = this;
-    const claim = (node: FsNode, end: number) => {
-      const capacity = storageBytes(node);
-      const growth = end - capacity;
-      if (growth <= 0) return;
-      if (!budget.fits(growth)) throw new FS.ErrnoError(ENOSPC);
-      budget.fileBytes += growth;
+    // Growth is checked before it happens (at the capacity MEMFS will allocate) and counted after,
+    // from the storage the file really has.
+    const grow = <T>(node: FsNode, capacity: number, op: () => T): T => {
+      const before = storageBytes(node);
+      if (capacity > before && !budget.fits(capacity - before)) throw new FS.ErrnoError(ENOSPC);
+      const result = op();
+      budget.fileBytes += storageBytes(node) - before;
+      return result;
     };
     // File nodes use the operations table MEMFS built at its first use, a copy of stream_ops.
     const fileOps = MEMFS.ops_table.file.stream;
     const { write } = fileOps;
     fileOps.write = function (stream, buffer, offset, length, position, canOwn) {
-      claim(stream.node, position + length);
-      return write.call(this, stream, buffer, offset, length, position, canOwn);
+      const { node } = stream;
+      return grow(node, writeCapacity(storageBytes(node), position + length), () => write.call(this, stream, buffer, offset, length, position, canOwn));
     };
     const { resizeFileStorage } = MEMFS;
     MEMFS.resizeFileStorage = function (node, newSize) {
-      claim(node, newSize);
-      return resizeFileStorage.call(this, node, newSize);
+      return grow(node, newSize, () => resizeFileStorage.call(this, node, newSize));
     };
     this.baseline();
   }
 
   /** Marks the files there now (standard library, packages) as the engine's, not the guest's. */
-  baseline(): void {
+  private baseline(): void {
     this.recount();
     this.baselineFileBytes = this.fileBytes;
+  }
+
+  /**
+   * Runs `task` (an install) and marks the file bytes it added as the engine's. Only the growth:
+   * files the guest wrote before stay counted, however often packages are installed.
+   */
+  async engineFiles<T>(task: () => Promise<T>): Promise<T> {
+    this.recount();
+    const before = this.fileBytes;
+    try {
+      return await task();
+    } finally {
+      this.recount();
+      this.baselineFileBytes += Math.max(0, this.fileBytes - before);
+    }
   }
 
   /** Bytes the guest holds against the budget now. */
@@ -182,6 +203,16 @@ export class MemoryBudget {
     visit(this.fs.root);
     this.fileBytes = total;
   }
+}
+
+/**
+ * The capacity MEMFS gives a file that a write extends from `capacity` to `end` bytes
+ * (`MEMFS.expandFileStorage`: doubling below 1 MiB, then 1.125 times, at least 256 bytes).
+ */
+function writeCapacity(capacity: number, end: number): number {
+  if (end <= capacity) return capacity;
+  if (capacity === 0) return end;
+  return Math.max(end, (capacity * (capacity < 1024 * 1024 ? 2 : 1.125)) >>> 0, 256);
 }
 
 /**

@@ -26,7 +26,7 @@ import { guestFs, HOME } from './guest-fs.js';
 import { MemoryBudget } from './memory-budget.js';
 import { createJsGlobals, noNetwork } from './js-globals.js';
 import { GuestTimers } from './guest-timers.js';
-import { deadlineSlots, makeMemorySnapshot, onFatal, type DeadlineSlots, type SnapshotLoadOptions } from './pyodide-internals.js';
+import { deadlineSlots, engineMemory, makeMemorySnapshot, onFatal, type DeadlineSlots, type SnapshotLoadOptions } from './pyodide-internals.js';
 
 /** How long after a run's deadline busy Python interrupts itself (see `run`). */
 const SELF_INTERRUPT_AFTER_MS = 50;
@@ -47,6 +47,7 @@ const PYTHON_DIR = '/lib/ai_sandbox';
 interface PySession {
   run(code: string, maxValueBytes: number): Promise<string>;
   configure_tools(names: string[], call: (name: string, args: string) => Promise<string>): void;
+  configure_micropip(call: (args: string) => Promise<string>): void;
   take_outputs(): string;
   cancel(): void;
 }
@@ -178,6 +179,7 @@ export class PyodideEngine implements Engine {
     pyodide.FS.chdir(HOME);
     const session = startRuntime(pyodide, init.config.importHints ?? {});
     // From here on, guest-made WebAssembly and files count toward the memory limit.
+    budget.countEngineMemory(engineMemory(pyodide));
     budget.guardNewWasm();
     budget.countFiles(pyodide);
     const interrupt = init.interrupt && { runSeq: new Int32Array(init.interrupt, 0, 1), buffer: new Int32Array(init.interrupt, 4, 1) };
@@ -185,6 +187,7 @@ export class PyodideEngine implements Engine {
     engine.fromSnapshot = fromSnapshot;
     engine.snapshot = taken;
     session.configure_tools(init.config.toolNames, (name, args) => callHost('tool', name, args));
+    if (init.config.micropip) session.configure_micropip((args) => callHost('install', '', args));
     return engine;
   }
 
@@ -258,11 +261,12 @@ export class PyodideEngine implements Engine {
 
   async installPackages(request: InstallRequest): Promise<string | null> {
     const errors: string[] = [];
-    await withAssetFetch(INDEX_URL, request.files, () =>
-      this.pyodide.loadPackage(request.requests, { messageCallback: () => {}, errorCallback: (m) => errors.push(m) }),
+    // What the packages unpack is the engine's, not the guest's (the guest's files stay counted).
+    await this.budget.engineFiles(() =>
+      withAssetFetch(INDEX_URL, request.files, () =>
+        this.pyodide.loadPackage(request.requests, { messageCallback: () => {}, errorCallback: (m) => errors.push(m) }),
+      ),
     );
-    // What the packages unpacked is the engine's, not the guest's.
-    this.budget.baseline();
     return errors.length ? errors.join('\n').slice(0, 2000) : null;
   }
 

@@ -30,6 +30,13 @@ export function deadlineSlots(pyodide: PyodideAPI): DeadlineSlots {
   return (pyodide as unknown as { _module: DeadlineSlots })._module;
 }
 
+/** The interpreter's wasm memory (Emscripten exports it as `Module.memory`). */
+export function engineMemory(pyodide: PyodideAPI): WebAssembly.Memory {
+  const { memory } = (pyodide as unknown as { _module: { memory?: unknown } })._module;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error("Pyodide's wasm memory was not found");
+  return memory;
+}
+
 /**
  * Pyodide's hook for fatal errors, such as the browser's stack running out inside the
  * interpreter. After one, the interpreter is unusable and the pending call never settles.

@@ -118,6 +118,13 @@ export const PY_CASES: HostileCase[] = [
     withinMs: 20_000,
   },
   {
+    name: 'a file written in 1 MB chunks counts toward the limit (with the room MEMFS reserves)',
+    category: 'memory',
+    code: 'import os\ntry:\n    with open("chunks.bin", "wb") as f:\n        for _ in range(700):\n            f.write(bytes(2**20))\nfinally:\n    if os.path.exists("chunks.bin"):\n        os.remove("chunks.bin")',
+    expect: ['memory'],
+    withinMs: 20_000,
+  },
+  {
     name: 'new WebAssembly memories count toward the limit',
     category: 'memory',
     // Pyodide's own memory is reachable; its constructor makes 256 MiB a piece, outside the interpreter.

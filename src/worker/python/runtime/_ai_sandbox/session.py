@@ -42,6 +42,12 @@ class Session:
         self.tools = Tools(names.to_py() if hasattr(names, "to_py") else names, call)
         self.namespace["tools"] = self.tools
 
+    def configure_micropip(self, call):
+        """Called once by the worker when the app lets code install packages: `import micropip` asks the host."""
+        from . import micropip
+
+        micropip.register(call)
+
     async def run(self, code, max_value_bytes):
         """Runs one cell; returns what happened as JSON (kind, value or error)."""
         try:
