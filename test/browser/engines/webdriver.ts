@@ -23,6 +23,13 @@ export function miniBrowserPath(): string | undefined {
 
 /** How long one WebDriver command may take unless `launch` says otherwise: longer than any test. */
 const COMMAND_TIMEOUT_MS = 120_000;
+/**
+ * How long starting a session (a MiniBrowser) may take before the driver is restarted and it is
+ * tried once more: normally 1–10 s; in one fresh-clone CI run two workers' `POST /session` hung
+ * for the whole 90 s test timeout, right after the Python tests whose guests defeat interrupts
+ * (their orphaned web processes were seen using 150–180% CPU; docs/platform-notes.md).
+ */
+const SESSION_TIMEOUT_MS = 40_000;
 
 interface WireError {
   error: string;
@@ -156,7 +163,12 @@ class WebDriverPage {
     this.closed = true;
     this.owner.forget(this);
     await this.command('DELETE', '').catch(() => {});
+    this.driver.sessionClosed();
   }
+}
+
+function startDriver(port: number): ChildProcess {
+  return spawnGroup('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1']);
 }
 
 /** Pages opened together; closing it closes them. */
@@ -192,8 +204,12 @@ export class WebKitDriver {
   /** Read by Playwright's context fixture (headers of a remote connection: none here). */
   readonly _connection = { headers: undefined };
 
+  /** Sessions open now: the driver may be restarted only when there are none. */
+  private sessions = 0;
+
   private constructor(
-    private readonly process: ChildProcess,
+    private process: ChildProcess,
+    private readonly port: number,
     private readonly url: string,
     private readonly binary: string,
     /** The project's baseURL, which Playwright would give its own contexts. */
@@ -206,14 +222,18 @@ export class WebKitDriver {
     const binary = miniBrowserPath();
     if (!binary) throw new Error('WebKitGTK is not installed (Debian: apt-get install -y webkit2gtk-driver xvfb)');
     if (!process.env.DISPLAY) throw new Error('WebKit needs an X display: set DISPLAY (the suite starts Xvfb when it can)');
-    const child = spawnGroup('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1']);
-    const driver = new WebKitDriver(child, `http://127.0.0.1:${port}`, binary, baseURL, commandTimeoutMs);
+    const driver = new WebKitDriver(startDriver(port), port, `http://127.0.0.1:${port}`, binary, baseURL, commandTimeoutMs);
+    await driver.whenUp();
+    return driver;
+  }
+
+  private async whenUp(): Promise<void> {
     for (let i = 0; ; i++) {
       try {
-        await driver.command('GET', '/status');
-        return driver;
+        await this.command('GET', '/status');
+        return;
       } catch (error) {
-        if (i > 100 || child.exitCode !== null) throw new Error(`WebKitWebDriver did not start on port ${port}: ${String(error)}`);
+        if (i > 100 || this.process.exitCode !== null) throw new Error(`WebKitWebDriver did not start on port ${this.port}: ${String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -223,7 +243,7 @@ export class WebKitDriver {
    * One WebDriver command, on a connection of its own: with fetch's kept-alive connections a
    * command now and then went out on one WebKitWebDriver had just closed ("other side closed").
    */
-  async command(method: string, path: string, body?: unknown): Promise<unknown> {
+  async command(method: string, path: string, body?: unknown, timeoutMs = this.commandTimeoutMs): Promise<unknown> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
@@ -233,7 +253,7 @@ export class WebKitDriver {
           agent: false,
           headers: { 'content-type': 'application/json', ...(payload !== undefined && { 'content-length': Buffer.byteLength(payload) }) },
           // A hung driver fails the command, never hangs a teardown.
-          signal: AbortSignal.timeout(this.commandTimeoutMs),
+          signal: AbortSignal.timeout(timeoutMs),
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -256,15 +276,34 @@ export class WebKitDriver {
   /** Starts a WebDriver session: one MiniBrowser showing one page. */
   async openPage(baseURL: string | undefined, owner: WebDriverContext): Promise<WebDriverPage> {
     // No browserName: with one, WebKitWebDriver refuses the session ("Failed to match capabilities").
-    const created = (await this.command('POST', '/session', {
-      capabilities: {
-        alwaysMatch: {
-          'webkitgtk:browserOptions': { binary: this.binary, args: ['--automation'] },
-          timeouts: { script: null, pageLoad: 60_000 },
+    const start = () =>
+      this.command('POST', '/session', {
+        capabilities: {
+          alwaysMatch: {
+            'webkitgtk:browserOptions': { binary: this.binary, args: ['--automation'] },
+            timeouts: { script: null, pageLoad: 60_000 },
+          },
         },
-      },
-    })) as { sessionId: string };
+      }, SESSION_TIMEOUT_MS) as Promise<{ sessionId: string }>;
+    let created: { sessionId: string };
+    try {
+      created = await start();
+    } catch (error) {
+      // A hung start: with no other page to lose, a fresh driver (and MiniBrowser) gets one more try.
+      if (this.sessions > 0) throw error;
+      console.warn(`WebKitWebDriver: starting a session failed (${String(error)}); restarting the driver and trying once more`);
+      await stopGroup(this.process);
+      this.process = startDriver(this.port);
+      await this.whenUp();
+      created = await start();
+    }
+    this.sessions++;
     return new WebDriverPage(this, created.sessionId, baseURL, owner);
+  }
+
+  /** Called by a page once its session is deleted. */
+  sessionClosed(): void {
+    this.sessions--;
   }
 
   // The subset of Playwright's Browser the fixtures use.
