@@ -9,8 +9,13 @@ function Runner() {
   const { status, run } = useSandbox(createSandbox, { language: 'javascript' });
   const [output, setOutput] = useState('');
   const onClick = async () => {
-    const result = await run('Array.from({ length: 5 }, (_, i) => i * i)');
-    setOutput(result.text ?? result.error?.message ?? '');
+    try {
+      const result = await run('Array.from({ length: 5 }, (_, i) => i * i)');
+      setOutput(result.text ?? result.error?.message ?? '');
+    } catch (error) {
+      // The sandbox could not start (or was disposed): say why instead of showing nothing.
+      setOutput(`${error.name}: ${error.message}`);
+    }
   };
   return h('div', null, h('button', { id: 'run', onClick }, 'Run'), h('p', { id: 'status' }, status), h('pre', { id: 'out' }, output));
 }

@@ -32,6 +32,7 @@ test('react: the button runs code through useSandbox', async ({ page }) => {
   await page.goto('/examples/dist/react/index.html');
   await expect.poll(() => page.evaluate(() => document.querySelector('#status')?.textContent)).toBe('idle');
   await page.evaluate(() => document.querySelector<HTMLButtonElement>('#run')!.click());
-  await expect.poll(() => page.evaluate(() => document.querySelector('#out')?.textContent), { timeout: 30_000 }).toBe('[ 0, 1, 4, 9, 16 ]');
-  expect(await page.evaluate(() => document.querySelector('#status')?.textContent)).toBe('ready');
+  // Status and output together, so that a failure shows which state the sandbox was left in.
+  const shown = () => page.evaluate(() => `${document.querySelector('#status')?.textContent}: ${document.querySelector('#out')?.textContent}`);
+  await expect.poll(shown, { timeout: 30_000 }).toBe('ready: [ 0, 1, 4, 9, 16 ]');
 });
