@@ -25,11 +25,13 @@ for (const engine of chosen) if (!ENGINES.includes(engine)) throw new Error(`BRO
 const OWN_SERVER = [/playground\.spec/, /demo-site\.spec/];
 const HOSTILE_JS = /hostile\/javascript\.spec/;
 const FRAME_BOUNDARY = /frame-boundary\.spec/;
+/** The package tests: the host page fetches the wheels, so they run where its CSP is strict (Chromium, WebKit) and on Firefox's plain page. */
+const PACKAGES = /python-packages\.spec/;
 /**
  * The Python-heavy specs: seconds per interpreter start and restart. Each host setup runs them in
  * one or two engines (ENGINE_SKIP), which keeps the whole CI run within its time.
  */
-const PYTHON_HEAVY = [/browser\/python\.spec/, /python-snapshot\.spec/, /python-packages\.spec/, /pool\.spec/, /untrusted-worker\.spec/, /hostile\/python\.spec/];
+const PYTHON_HEAVY = [/browser\/python\.spec/, /python-snapshot\.spec/, PACKAGES, /pool\.spec/, /untrusted-worker\.spec/, /hostile\/python\.spec/];
 /** Specs a plain page adds nothing to, once the isolated page ran them. */
 const PLAIN_ADDS_NOTHING = [/lifecycle\.spec/, /tools\.spec/, /events\.spec/, /bundlers\.spec/, /adapters\.spec/, /examples\.spec/];
 /** The strict host CSP changes start-up (both languages), isolation, loading and the network, not these. */
@@ -67,14 +69,14 @@ async function engineUse(engine: Engine): Promise<PlaywrightTestConfig['use']> {
 /**
  * Per engine and setup, what it leaves to another engine or setup (README: "Supported browsers").
  * Python-heavy specs: the isolated page in Chromium (shared-memory interrupts), the plain page in
- * Firefox; WebKit (slowest to start Python) runs the Python spec on the isolated page and the
- * package tests on the strict-CSP one. The hostile
+ * Firefox; WebKit (slowest to start Python) runs the Python spec on the isolated page. The package
+ * tests: the strict-CSP page in Chromium and WebKit, the plain page in Firefox. The hostile
  * JavaScript cases and the hostile worker: every engine on the isolated page. WebKit's plain page
  * behaves as its isolated one (no shared memory either way), so it runs the short list there.
  */
 const ENGINE_SKIP: Record<Engine, (setup: Setup) => RegExp[]> = {
-  chromium: (setup) => ({ coi: [], plain: [...PYTHON_HEAVY, HOSTILE_JS, FRAME_BOUNDARY, ...PLAIN_ADDS_NOTHING], csp: CSP_ADDS_NOTHING })[setup],
-  firefox: (setup) => ({ coi: PYTHON_HEAVY, plain: [HOSTILE_JS, FRAME_BOUNDARY, ...PLAIN_ADDS_NOTHING], csp: CSP_ADDS_NOTHING })[setup],
+  chromium: (setup) => ({ coi: [PACKAGES], plain: [...PYTHON_HEAVY, HOSTILE_JS, FRAME_BOUNDARY, ...PLAIN_ADDS_NOTHING], csp: CSP_ADDS_NOTHING })[setup],
+  firefox: (setup) => ({ coi: PYTHON_HEAVY, plain: [HOSTILE_JS, FRAME_BOUNDARY, ...PLAIN_ADDS_NOTHING], csp: [PACKAGES, ...CSP_ADDS_NOTHING] })[setup],
   webkit: (setup) =>
     ({
       coi: PYTHON_HEAVY.filter((spec) => !spec.test('browser/python.spec')),
