@@ -133,7 +133,7 @@ test.describe('React', () => {
   test('useSandbox under StrictMode: eager start leaves one frame, runs report status, unmount removes the frame', async ({ page }) => {
     await open(page);
     await page.evaluate(() => window.react.mount({ language: 'javascript', eager: true }));
-    await expect.poll(() => page.evaluate(() => window.hook.status), { timeout: 20_000 }).toBe('ready');
+    await expect.poll(() => page.evaluate(() => window.hook?.status), { timeout: 20_000 }).toBe('ready');
     // StrictMode mounted, unmounted and mounted again: two sandboxes started, the first disposed.
     const lifecycle = () => page.evaluate(() => (window as unknown as { sandboxEvents: string[] }).sandboxEvents.filter((t) => t === 'sandbox-created' || t === 'sandbox-disposed'));
     await expect.poll(lifecycle).toEqual(['sandbox-created', 'sandbox-created', 'sandbox-disposed']);
