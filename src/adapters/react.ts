@@ -36,10 +36,34 @@ export interface UseSandbox {
   progress: ProgressEvent | undefined;
   /** Why the sandbox did not start (status `error`); the next `run()` tries again. */
   error: Error | undefined;
-  /** Runs code, starting the sandbox first if needed. Rejects if it cannot start or the component unmounted. */
+  /**
+   * Runs code, starting the sandbox first if needed. Called before the component has mounted (from
+   * a child's effect, which React runs before its parent's), it waits for the mount. Rejects if the
+   * sandbox cannot start or the component has unmounted.
+   */
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /** Disposes the sandbox; the next `run()` starts a fresh one with the current options. */
   reset(): Promise<void>;
+}
+
+/** What one component's hook owns across its renders. */
+interface Owned {
+  /** The current sandbox (starting or started). */
+  sandbox: Promise<Sandbox> | undefined;
+  /** Runs in flight. */
+  running: number;
+  /** Rendered but not yet mounted, mounted, or unmounted (StrictMode unmounts and mounts again at once). */
+  phase: 'rendered' | 'mounted' | 'unmounted';
+  /** Settles at the first mount: runs called before it wait for it. */
+  mounted: Promise<void>;
+  markMounted(): void;
+}
+
+/** A fresh {@link Owned}: nothing started, not yet mounted. */
+function owned(): Owned {
+  let markMounted = (): void => {};
+  const mounted = new Promise<void>((resolve) => (markMounted = resolve));
+  return { sandbox: undefined, running: 0, phase: 'rendered', mounted, markMounted };
 }
 
 /** A sandbox owned by the calling component. See the module's documentation. */
@@ -49,11 +73,9 @@ export function useSandbox(createSandbox: (options: SandboxOptions) => Promise<S
   const [error, setError] = useState<Error | undefined>();
   const latest = useRef({ createSandbox, options });
   latest.current = { createSandbox, options };
-  /** The current sandbox (starting or started), and runs in flight. */
-  const owned = useRef<{ sandbox: Promise<Sandbox> | undefined; running: number; mounted: boolean }>({ sandbox: undefined, running: 0, mounted: false });
+  const [state] = useState(owned);
 
   const start = useCallback((): Promise<Sandbox> => {
-    const state = owned.current;
     if (state.sandbox) return state.sandbox;
     const { createSandbox: create, options: current } = latest.current;
     const { eager: _eager, ...sandboxOptions } = current;
@@ -62,7 +84,7 @@ export function useSandbox(createSandbox: (options: SandboxOptions) => Promise<S
     const starting = create({
       ...sandboxOptions,
       onProgress: (event) => {
-        if (owned.current.sandbox === starting) setProgress(event);
+        if (state.sandbox === starting) setProgress(event);
         current.onProgress?.(event);
       },
     });
@@ -79,33 +101,35 @@ export function useSandbox(createSandbox: (options: SandboxOptions) => Promise<S
       },
     );
     return starting;
-  }, []);
+  }, [state]);
 
   const release = useCallback((): Promise<void> => {
-    const state = owned.current;
     const sandbox = state.sandbox;
     state.sandbox = undefined;
     return sandbox ? sandbox.then((s) => s.dispose(), () => {}) : Promise.resolve();
-  }, []);
+  }, [state]);
 
   useEffect(() => {
-    const state = owned.current;
-    state.mounted = true;
+    state.phase = 'mounted';
+    state.markMounted();
     if (latest.current.options.eager) void start().catch(() => {});
     return () => {
       // StrictMode unmounts and mounts again at once: whatever this mount started is disposed,
       // and the next mount starts its own.
-      state.mounted = false;
+      state.phase = 'unmounted';
       void release();
       setStatus('idle');
       setProgress(undefined);
     };
-  }, [start, release]);
+  }, [state, start, release]);
 
   const run = useCallback(
     async (code: string, runOptions?: RunOptions): Promise<RunResult> => {
-      const state = owned.current;
-      if (!state.mounted) throw new Error('useSandbox: the component is not mounted');
+      // A child's effect runs before its parent's: before the first mount, and during StrictMode's
+      // unmount-and-mount-again (which ends in the same task), wait for the mount.
+      if (state.phase === 'rendered') await state.mounted;
+      else if (state.phase === 'unmounted') await Promise.resolve();
+      if (state.phase !== 'mounted') throw new Error('useSandbox: the component is not mounted');
       const starting = start();
       const sandbox = await starting;
       state.running += 1;
@@ -117,16 +141,16 @@ export function useSandbox(createSandbox: (options: SandboxOptions) => Promise<S
         if (state.sandbox === starting && state.running === 0) setStatus('ready');
       }
     },
-    [start],
+    [state, start],
   );
 
   const reset = useCallback(async (): Promise<void> => {
     await release();
-    if (owned.current.mounted) {
+    if (state.phase === 'mounted') {
       setStatus('idle');
       setProgress(undefined);
     }
-  }, [release]);
+  }, [state, release]);
 
   return { status, progress, error, run, reset };
 }

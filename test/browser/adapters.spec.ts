@@ -154,11 +154,29 @@ test.describe('React', () => {
     expect(await frames(page)).toBe(0);
     const result = await page.evaluate(() => window.hook.run('1 + 1'));
     expect(result).toMatchObject({ status: 'ok', value: 2 });
-    expect(await page.evaluate(() => window.hook.progress?.phase)).toBe('ready');
+    await expect.poll(() => page.evaluate(() => window.hook.progress?.phase)).toBe('ready');
     expect(await frames(page)).toBe(1);
     await page.evaluate(() => window.hook.reset());
     await expect.poll(() => frames(page)).toBe(0);
     await expect.poll(() => page.evaluate(() => window.hook.status)).toBe('idle');
     await page.evaluate(() => window.react.unmount());
+  });
+
+  test("a child's effect runs code before the hook's component has mounted: the run waits for the mount (StrictMode: twice, one sandbox)", async ({ page }) => {
+    await open(page);
+    await page.evaluate(() => window.react.mount({ language: 'javascript', childRun: '6 * 7' }));
+    const results = () => page.evaluate(() => (window as unknown as { childResults: unknown[] }).childResults);
+    // StrictMode runs the child's effect twice; both runs wait for the mount and share its sandbox.
+    await expect.poll(results, { timeout: 20_000 }).toEqual([
+      { status: 'ok', value: 42 },
+      { status: 'ok', value: 42 },
+    ]);
+    const lifecycle = await page.evaluate(() => (window as unknown as { sandboxEvents: string[] }).sandboxEvents.filter((t) => t === 'sandbox-created'));
+    expect(lifecycle).toEqual(['sandbox-created']);
+    expect(await frames(page)).toBe(1);
+    await page.evaluate(() => window.react.unmount());
+    await expect.poll(() => frames(page)).toBe(0);
+    // After unmount, a run is refused at once.
+    expect(await page.evaluate(() => window.hook.run('1').then(() => 'ran', (e: Error) => e.message))).toBe('useSandbox: the component is not mounted');
   });
 });
