@@ -8,13 +8,14 @@ import type { RunReport, RunRequest } from '../shared/protocol.js';
 import { SessionEndedError, type FrameSession } from './frame-session.js';
 
 /**
- * How long past its deadline a run may take before the host removes the frame. An interrupt
- * normally ends the run within milliseconds, but it crosses the page, the frame and the worker,
- * each of which may be busy on a loaded machine. Fresh-clone CI runs (three engines' suites on two
- * cores) saw an interrupted Python loop's frame removed about once per run at 500 ms, and once in
- * six runs at 1 s (Chromium, isolated page, while a pool started four interpreters beside it).
+ * How long past its deadline a run may take before the host removes the frame. QuickJS checks the
+ * clock itself in its interrupt handler: it stops within milliseconds unless the guest sits in one
+ * long C call. Python's interrupt also crosses the page, the frame and the worker, each of which may
+ * be busy on a loaded machine: fresh-clone CI runs (three engines' suites on two cores) saw an
+ * interrupted Python loop's frame removed about once per run at 500 ms, and once in six runs at 1 s
+ * (Chromium, isolated page, while a pool started interpreters beside it).
  */
-const HARD_KILL_GRACE_MS = 2_000;
+const HARD_KILL_GRACE_MS = { selfTimed: 1_000, interrupted: 2_000 };
 /** How long an aborted run may take to stop by itself before the frame is removed. */
 const ABORT_GRACE_MS = 400;
 /**
@@ -73,7 +74,7 @@ export async function raceRun(
       // interrupts itself; where the frame has shared memory (cross-origin isolated) it also
       // writes SIGINT. Code that defeats both is stopped by removing the frame.
       if (!selfTimed) after(timeoutMs + CANCEL_FIRST_MS, () => session.interruptShared(runSeq));
-      after(timeoutMs + HARD_KILL_GRACE_MS, () =>
+      after(timeoutMs + (selfTimed ? HARD_KILL_GRACE_MS.selfTimed : HARD_KILL_GRACE_MS.interrupted), () =>
         resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }),
       );
     }),
