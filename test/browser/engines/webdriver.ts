@@ -11,6 +11,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import type { Browser, Page } from '@playwright/test';
 import { spawnGroup, stopGroup } from './process-group.js';
 
@@ -167,6 +168,21 @@ class WebDriverPage {
   }
 }
 
+/**
+ * Fails when `port` is taken. A WebKitWebDriver left from a run that was killed (it lives in a
+ * session of its own) kept its port, the new driver could not bind it and exited, and the new run's
+ * sessions went to the old driver unnoticed.
+ */
+async function portIsFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`port ${port} for WebKitWebDriver is taken (${error.code}): a driver left from an earlier run? (pgrep -a WebKitWebDriver)`)),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 function startDriver(port: number): ChildProcess {
   return spawnGroup('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1']);
 }
@@ -222,6 +238,7 @@ export class WebKitDriver {
     const binary = miniBrowserPath();
     if (!binary) throw new Error('WebKitGTK is not installed (Debian: apt-get install -y webkit2gtk-driver xvfb)');
     if (!process.env.DISPLAY) throw new Error('WebKit needs an X display: set DISPLAY (the suite starts Xvfb when it can)');
+    await portIsFree(port);
     const driver = new WebKitDriver(startDriver(port), port, `http://127.0.0.1:${port}`, binary, baseURL, commandTimeoutMs);
     await driver.whenUp();
     return driver;
