@@ -374,9 +374,8 @@ test.describe('python limits a guest defeats: the frame is replaced', () => {
   test.describe('defeating the interrupt', () => {
     test.skip(({ browserName }) => browserName === 'webkit', 'in WebKit these end as the long C call does (the frame is replaced at the deadline), and that case runs there');
 
-    // Usually the frame is replaced. The page's SIGINT and the engine's own deadline check are two
-    // interrupts, though, and one that lands between the two loops (outside the `try`) ends the run
-    // as an interrupted one should: timeout, state kept (seen under load in CI).
+    // Usually the frame is replaced. An interrupt that lands between the two loops (outside the
+    // `try`) ends the run as an interrupted one should, though: timeout, state kept (seen under load in CI).
     test('a loop that swallows KeyboardInterrupt is still stopped', ({ host }) =>
       stopped(host, 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', 'either'));
 
