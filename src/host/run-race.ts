@@ -10,10 +10,9 @@ import { SessionEndedError, type FrameSession } from './frame-session.js';
 /**
  * How long past its deadline a run may take before the host removes the frame. QuickJS checks the
  * clock itself in its interrupt handler: it stops within milliseconds unless the guest sits in one
- * long C call. Python's interrupt also crosses the page, the frame and the worker, each of which may
- * be busy on a loaded machine: fresh-clone CI runs (three engines' suites on two cores) saw an
- * interrupted Python loop's frame removed about once per run at 500 ms, and once in six runs at 1 s
- * (Chromium, isolated page, while a pool started interpreters beside it).
+ * long C call. Python got 2 s while fresh-clone CI runs saw interrupted loops' frames removed on
+ * Chromium's isolated page (about once per run at 500 ms, in two of six at 1 s and 2 s alike); the
+ * cause was a second interrupt (see below), so one grace for both may do once runs confirm it.
  */
 const HARD_KILL_GRACE_MS = { selfTimed: 1_000, interrupted: 2_000 };
 /** How long an aborted run may take to stop by itself before the frame is removed. */
