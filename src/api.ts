@@ -3,9 +3,10 @@
  * the public types.
  */
 export { DisposedError, NotSupportedError, PackageError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
-export type { LimitName, RestartReason, SandboxEvent, SandboxEventBase, SandboxEventType } from './shared/events.js';
+export type { InstallReason, LimitName, RestartReason, SandboxEvent, SandboxEventBase, SandboxEventType } from './shared/events.js';
 export type {
   Language,
+  PackageLimits,
   ProgressEvent,
   RunError,
   RunOptions,

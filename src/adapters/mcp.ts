@@ -28,7 +28,7 @@ export interface McpServerOptions extends RunCodeToolOptions {
   serverInfo?: { name: string; version: string };
   /** A sandbox's file system (`sandbox.fs`) whose home folder is listed as read-only resources. */
   files?: SandboxFileSystem;
-  /** The most files listed as resources (default 200). */
+  /** The most entries (files and folders alike) the resource listing looks at, and so the most files it lists (default 200). */
   maxResources?: number;
 }
 
@@ -45,18 +45,22 @@ function typeOf(path: string): { mimeType: string; text: boolean } {
   return { mimeType: BINARY_TYPES[ext] ?? 'application/octet-stream', text: false };
 }
 
-/** Every file under `HOME`, depth first, at most `max`. */
+/**
+ * Files under `HOME`, depth first: every entry seen (file or folder) counts against `max`, so a
+ * tree of thousands of empty folders costs no more than `max` calls. What cannot be listed or read
+ * as a file (a symbolic link, which the host never follows; a folder that vanished) is left out.
+ */
 async function listFiles(fs: SandboxFileSystem, max: number): Promise<string[]> {
   const found: string[] = [];
+  let seen = 0;
   const walk = async (dir: string): Promise<void> => {
     for (const name of await fs.readdir(dir)) {
-      if (found.length >= max) return;
+      if (++seen > max) return;
       const path = `${dir}/${name}`;
       try {
         await walk(path);
       } catch (error) {
-        if ((error as { errno?: string }).errno !== 'ENOTDIR') throw error;
-        found.push(path);
+        if ((error as { errno?: string }).errno === 'ENOTDIR') found.push(path);
       }
     }
   };

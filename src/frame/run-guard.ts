@@ -127,7 +127,7 @@ export class RunGuard {
   failed(message: string, limit?: LimitName): RunReport {
     if (limit) this.limits.add(limit);
     const name = limit === 'messages' ? 'BridgeError' : 'EngineError';
-    return this.finish({ kind: 'failed', error: { name, message } }, []);
+    return { ...this.finish({ kind: 'failed', error: { name, message } }, []), workerEnded: true };
   }
 
   dispose(): void {

@@ -12,6 +12,9 @@ import { MESSAGES_PER_RUN } from './message-budget.js';
 import { RunGuard } from './run-guard.js';
 import { WorkerEndedError, WorkerLink } from './worker-link.js';
 
+/** The most names one folder listing hands the host (a listing of millions would block the page's thread for seconds). */
+export const MAX_LISTING_ENTRIES = 100_000;
+
 /** Shared memory for interrupts, when this frame can have it (cross-origin isolated, and supported). */
 function sharedInterrupt(): SharedArrayBuffer | undefined {
   // Feature-detected, not inferred: WebKitGTK reports crossOriginIsolated yet has no SharedArrayBuffer.
@@ -40,7 +43,7 @@ export class SandboxFrame implements FrameApi {
       onDropped: (count, reason) => emit({ type: 'dropped', count, reason }),
       // During a run its report says why; otherwise the host hears it here.
       onEnded: (error) => {
-        if (!this.current) emit({ type: 'worker-ended', message: error.message, ...(error.limit && { limit: error.limit }) });
+        if (!this.current) emit({ type: 'worker-ended', message: error.message, ...(error.limit && { limit: error.limit }), ...(error.detail && { detail: error.detail }) });
       },
     });
   }
@@ -119,6 +122,8 @@ export class SandboxFrame implements FrameApi {
       return Comlink.transfer({ ok: true, data: result.data }, [result.data.buffer]);
     }
     if (Array.isArray(result.data)) {
+      // By count first: the host's work on a listing grows with its names, whatever their size.
+      if (result.data.length > MAX_LISTING_ENTRIES) return { ok: false, errno: 'E2BIG', message: `${request.op} ${request.path}: the folder holds more than ${MAX_LISTING_ENTRIES} entries, the most a listing hands back` };
       const size = result.data.reduce((n, name) => n + name.length + 1, 0);
       if (size > max) return { ok: false, errno: 'EFBIG', message: `${request.op} ${request.path}: the listing is larger than ${max} bytes` };
       return { ok: true, data: result.data };

@@ -6,9 +6,10 @@
  * neither prevent nor survive it.
  */
 import { whyNotFromWorker, type FromWorker, type ToWorker, type WorkerInit, type WorkerMethod, type WorkerMethods } from '../shared/worker-protocol.js';
-import type { EngineFiles } from '../shared/protocol.js';
+import { isCount, isRecord, type EngineFiles } from '../shared/protocol.js';
 import type { LimitName } from '../shared/events.js';
 import { DropReporter, MessageBudget } from './message-budget.js';
+import { cutUtf8 } from '../shared/utf8.js';
 
 /** A call the worker does not acknowledge within this is stuck behind work a guest left running. */
 export const ACK_TIMEOUT_MS = 3_000;
@@ -24,6 +25,8 @@ export class WorkerEndedError extends Error {
   constructor(
     message: string,
     readonly limit?: LimitName,
+    /** What the worker's own error said: guest text, capped, never part of `message`. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'WorkerEndedError';
@@ -101,7 +104,7 @@ export class WorkerLink {
         this.worker = this.spawn('data');
         return;
       }
-      this.end(new WorkerEndedError(`the worker failed: ${event.message || 'it failed to load or crashed'}`));
+      this.end(new WorkerEndedError('the worker failed to load or crashed', undefined, event.message ? cutUtf8(String(event.message), 200) : undefined));
     });
     worker.addEventListener('messageerror', () => worker === this.worker && this.violation('a message that could not be read'));
     worker.addEventListener('message', (event) => worker === this.worker && this.receive(event.data));
@@ -156,8 +159,22 @@ export class WorkerLink {
     this.drops.drop(reason);
   }
 
+  /**
+   * Whether `data` answers a call (or check) the frame itself made and still waits for: at most one
+   * acknowledgement and one reply per call, so these cost the worker nothing from its budget (a
+   * walk over thousands of folders is thousands of calls, none of them the worker's doing).
+   */
+  private answersOwnCall(data: unknown): boolean {
+    if (!isRecord(data) || !isCount(data.id)) return false;
+    const call = this.pending.get(data.id);
+    if (data.type === 'reply') return call !== undefined;
+    if (data.type === 'ack') return call?.ackTimer !== undefined;
+    return data.type === 'pong' && data.id === this.ping?.id;
+  }
+
   private receive(data: unknown): void {
     if (this.ended) return;
+    if (this.answersOwnCall(data)) return this.handle(data);
     if (!this.budget.take()) {
       this.end(new WorkerEndedError(`the worker sent more messages than the frame allows (over a thousand a second): it was stopped`, 'messages'));
       return;
@@ -166,6 +183,11 @@ export class WorkerLink {
       this.end(new WorkerEndedError('the worker sent more messages in one run than the frame allows: it was stopped', 'messages'));
       return;
     }
+    this.handle(data);
+  }
+
+  /** Acts on a message once it is counted (or needs no counting). */
+  private handle(data: unknown): void {
     const why = whyNotFromWorker(data);
     if (why) return this.violation(why);
     const message = data as FromWorker;

@@ -49,7 +49,7 @@ const FRAME_LOAD_TIMEOUT_MS = 20_000;
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 
 /** Why a session ended: removed by its owner, or its worker died (or was stopped by the frame). */
-export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string; limit?: LimitName };
+export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string; limit?: LimitName; /** What the worker said (guest text, capped). */ detail?: string };
 
 /** Thrown by the session's calls when it ends before they return. */
 export class SessionEndedError extends Error {
@@ -130,7 +130,7 @@ export class FrameSession {
         return this.onDropped?.('worker', data.count, data.reason);
       case 'worker-ended':
         this.onReady?.(data);
-        return this.end({ kind: 'crashed', message: data.message, ...(data.limit && { limit: data.limit }) });
+        return this.end({ kind: 'crashed', message: data.message, ...(data.limit && { limit: data.limit }), ...(data.detail && { detail: data.detail.slice(0, 200) }) });
     }
   }
 
@@ -184,7 +184,7 @@ export class FrameSession {
         if (event.type === 'frame-ready') {
           this.sharedInterrupt = event.sharedInterrupt;
           resolve();
-        } else if (event.type === 'worker-ended') reject(new SandboxStartError(`the sandbox worker failed to start: ${event.message}`));
+        } else if (event.type === 'worker-ended') reject(new SandboxStartError(`the sandbox worker failed to start: ${event.message}${event.detail ? ` (${event.detail})` : ''}`));
       };
     });
     // Copies: the page keeps its cached bytes for the next sandbox or restart.

@@ -5,7 +5,9 @@
  */
 import type { SandboxEvent } from '../shared/events.js';
 import { createNetworkPolicy, NETWORK_DEFAULTS, type NetworkLimits, type NetworkPolicy } from './network-policy.js';
-import type { Language, ProgressEvent, RunOptions, SandboxOptions, SandboxPoolOptions, Tool } from '../shared/types.js';
+import type { Language, PackageLimits, ProgressEvent, RunOptions, SandboxOptions, SandboxPoolOptions, Tool } from '../shared/types.js';
+import type { PackageAllowance } from './egress-gate.js';
+import { normalizeName } from './packages.js';
 
 /** Defaults the README documents. */
 export const DEFAULTS = {
@@ -19,6 +21,7 @@ export const DEFAULTS = {
   maxFileBytes: 64 * 1024 * 1024,
   /** Python: fetching one install's wheels (numpy and pandas are megabytes on a slow link). */
   packageTimeoutMs: 120_000,
+  packageLimits: { maxInstallsPerRun: 10, maxProjectsPerRun: 100, maxInstallBytes: 512 * 1024 * 1024, maxTotalBytes: 1024 * 1024 * 1024 },
 } as const;
 
 /** Bounds: a timer cannot wait longer than 2^31-1 ms; wasm32 memory ends at 4 GiB, QuickJS's cap at 2 GiB. */
@@ -36,8 +39,9 @@ const LIMITS = {
 const LANGUAGES: readonly Language[] = ['javascript', 'python'];
 const SANDBOX_KEYS = new Set([
   'language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'maxToolCalls', 'maxToolArgumentBytes', 'maxFileBytes',
-  'packages', 'packageIndexUrl', 'pypiIndexUrl', 'packageTimeoutMs', 'autoInstall', 'micropip', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
+  'packages', 'packageIndexUrl', 'pypiIndexUrl', 'packageTimeoutMs', 'autoInstall', 'micropip', 'allowPackages', 'packageLimits', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
 ]);
+const PACKAGE_LIMIT_KEYS = new Set(Object.keys(DEFAULTS.packageLimits));
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 const NETWORK_KEYS = new Set(['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests']);
 
@@ -72,6 +76,9 @@ export interface ResolvedSandboxOptions {
   micropip: boolean;
   /** Python: how long fetching one install's wheels may take, in milliseconds. */
   packageTimeoutMs: number;
+  /** Python: the projects guest code may have installed; undefined for the default rule (see the egress gate). */
+  allowPackages: PackageAllowance | undefined;
+  packageLimits: Required<PackageLimits>;
 }
 
 /** Run options with every default filled in. */
@@ -173,6 +180,44 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     autoInstall: autoInstall(where, o.language as Language, o.autoInstall, o.packageIndexUrl),
     micropip: micropip(where, o.language as Language, o.micropip, o.packageIndexUrl ?? o.pypiIndexUrl),
     packageTimeoutMs: number(where, 'packageTimeoutMs', o.packageTimeoutMs, DEFAULTS.packageTimeoutMs, false),
+    allowPackages: allowPackages(where, o.language as Language, o.allowPackages),
+    packageLimits: packageLimits(where, o.packageLimits),
+  };
+}
+
+/** Checks `allowPackages`: `'any'`, a list of project names, or a predicate; as a predicate on normalized names. */
+function allowPackages(where: string, language: Language, value: unknown): PackageAllowance | undefined {
+  if (value === undefined) return undefined;
+  if (language !== 'python') throw new TypeError(`${where}: allowPackages is for Python sandboxes`);
+  if (value === 'any') return () => true;
+  if (typeof value === 'function') {
+    const allows = value as (name: string) => unknown;
+    return (name) => {
+      try {
+        return allows(name) === true;
+      } catch {
+        return false;
+      }
+    };
+  }
+  if (Array.isArray(value) && value.every((n) => typeof n === 'string' && /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n))) {
+    const names = new Set(value.map(normalizeName));
+    return (name) => names.has(name);
+  }
+  throw new TypeError(`${where}: allowPackages must be 'any', an array of project names (e.g. ["tabulate", "attrs"]) or a function (name) => boolean`);
+}
+
+function packageLimits(where: string, value: unknown): Required<PackageLimits> {
+  if (value === undefined) return { ...DEFAULTS.packageLimits };
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${where}: packageLimits must be an object`);
+  checkKeys(where, value, PACKAGE_LIMIT_KEYS, 'packageLimits field');
+  const v = value as Record<string, unknown>;
+  const limit = (name: keyof PackageLimits, max: number) => numberOption(where, `packageLimits.${name}`, v[name], DEFAULTS.packageLimits[name], { min: 0, max, integer: true });
+  return {
+    maxInstallsPerRun: limit('maxInstallsPerRun', 10_000),
+    maxProjectsPerRun: limit('maxProjectsPerRun', 100_000),
+    maxInstallBytes: limit('maxInstallBytes', 2 ** 32),
+    maxTotalBytes: limit('maxTotalBytes', 2 ** 34),
   };
 }
 

@@ -7,6 +7,7 @@
  * the worker installs them with Pyodide.
  */
 import type { IndexWheel } from './pypi-index.js';
+import { readBody } from './read-body.js';
 
 /** A package entry of pyodide-lock.json (the fields used here). */
 export interface LockPackage {
@@ -105,25 +106,29 @@ export function readLockfile(bytes: ArrayBuffer): Lockfile {
 }
 
 /** The SHA-256 of `bytes`, hex; undefined where the page has no Web Crypto (not a secure context). */
-async function sha256Hex(bytes: ArrayBuffer): Promise<string | undefined> {
+async function sha256Hex(bytes: BufferSource): Promise<string | undefined> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) return undefined;
   return [...new Uint8Array(await subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** How many wheels one install fetches at once. */
+const FETCH_CONCURRENCY = 4;
+
 /**
- * Fetches the plan's wheels (from `cache` when already fetched and checked) and returns them keyed
- * the way the worker looks them up: lock-file wheels by file name, others by URL. Lock-file wheels
- * must match the lock file's sha256, wheels resolved on an index the index's. `onFetched` hears
- * how many have arrived; past `timeoutMs` the install fails. Returns copies, ready to be
- * transferred. Throws PackageError naming the URL that failed, or the wheel that does not match.
+ * Fetches the plan's wheels, a few at a time, and returns them keyed the way the worker looks them
+ * up: lock-file wheels by file name, others by URL. Lock-file wheels must match the lock file's
+ * sha256, wheels resolved on an index the index's. Every chunk of every body is counted by
+ * `onBytes`, which throws to refuse more; `onFetched` hears how many have arrived; past
+ * `timeoutMs` the install fails. Nothing is kept: the bodies are the caller's, to transfer to the
+ * worker (or to drop). On the first failure the other fetches are cancelled. Throws PackageError
+ * naming the URL that failed, or the wheel that does not match.
  */
 export async function fetchWheels(
   plan: PackagePlan,
   indexUrl: URL | undefined,
-  cache: Map<string, Promise<ArrayBuffer>>,
   fail: (message: string, cause?: unknown) => Error,
-  options: { timeoutMs: number; onFetched?: (fetched: number) => void },
+  options: { timeoutMs: number; onBytes(bytes: number): void; onFetched?: (fetched: number) => void },
 ): Promise<Record<string, ArrayBuffer>> {
   if (plan.files.length && !indexUrl) {
     throw fail(`installing ${plan.names.join(', ')} needs a packageIndexUrl: the folder of a Pyodide distribution you host, or a CDN you choose`);
@@ -133,37 +138,43 @@ export async function fetchWheels(
     ...plan.wheelUrls.map((url): [string, string, undefined] => [url, url, undefined]),
     ...plan.indexWheels.map((w): [string, string, string] => [w.url, w.url, w.sha256]),
   ];
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const stop = new AbortController();
+  const signal = AbortSignal.any([timeout, stop.signal]);
+  const out: Record<string, ArrayBuffer> = {};
   let fetched = 0;
-  const signal = AbortSignal.timeout(options.timeoutMs);
-  const timedOut = (url: string) => fail(`fetching ${url} timed out after ${options.timeoutMs} ms (packageTimeoutMs)`);
-  const entries = await Promise.all(
-    wanted.map(async ([key, url, expected]) => {
-      let bytes = cache.get(url);
-      if (!bytes) {
-        bytes = fetch(url, { signal })
-          .then(
-            (r) => (r.ok ? r.arrayBuffer() : Promise.reject(fail(`could not fetch ${url}: HTTP ${r.status}`))),
-            (cause) => Promise.reject(fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
-          )
-          // Whatever failed once the time was up (the request or its body), the time is why.
-          .catch((error: unknown) => Promise.reject(signal.aborted ? timedOut(url) : error))
-          .then(async (body) => {
-            if (expected === undefined) return body;
-            const actual = await sha256Hex(body);
-            const [what, listed] = key === url ? [url, "the package index's"] : [`${key} from ${url}`, "the lock file's"];
-            if (actual === undefined) throw fail(`cannot check ${what} against ${listed} sha256: this page has no Web Crypto (serve it over https or from localhost)`);
-            if (actual !== expected) throw fail(`${what} does not match ${listed} sha256 (expected ${expected}, got ${actual}): refused`);
-            return body;
-          });
-        cache.set(url, bytes);
-        bytes.catch(() => cache.delete(url));
-      }
-      const copy = (await bytes).slice(0);
-      options.onFetched?.(++fetched);
-      return [key, copy] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
+  const fetchOne = async ([key, url, expected]: (typeof wanted)[number]) => {
+    let body: Uint8Array<ArrayBuffer>;
+    try {
+      const response = await fetch(url, { signal }).catch((cause: unknown) => {
+        throw fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause);
+      });
+      if (!response.ok) throw fail(`could not fetch ${url}: HTTP ${response.status}`);
+      body = await readBody(response, { onChunk: options.onBytes });
+    } catch (error) {
+      // Whatever failed once the time was up (the request or its body), the time is why.
+      throw timeout.aborted ? fail(`fetching ${url} timed out after ${options.timeoutMs} ms (packageTimeoutMs)`) : error;
+    }
+    if (expected !== undefined) {
+      const actual = await sha256Hex(body);
+      const [what, listed] = key === url ? [url, "the package index's"] : [`${key} from ${url}`, "the lock file's"];
+      if (actual === undefined) throw fail(`cannot check ${what} against ${listed} sha256: this page has no Web Crypto (serve it over https or from localhost)`);
+      if (actual !== expected) throw fail(`${what} does not match ${listed} sha256 (expected ${expected}, got ${actual}): refused`);
+    }
+    out[key] = body.byteLength === body.buffer.byteLength ? body.buffer : body.slice().buffer;
+    options.onFetched?.(++fetched);
+  };
+  let next = 0;
+  const fetcher = async () => {
+    while (next < wanted.length) await fetchOne(wanted[next++]!);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, wanted.length) }, fetcher));
+  } finally {
+    // The first failure cancels the rest; after success this aborts nothing.
+    stop.abort();
+  }
+  return out;
 }
 
 const indexLocks = new Map<string, Promise<ArrayBuffer | undefined>>();

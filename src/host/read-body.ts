@@ -12,7 +12,7 @@ export interface ReadBodyOptions {
 }
 
 /** The body's bytes. A declared Content-Length past `max` is refused before reading. */
-export async function readBody(response: Response, { onChunk, max = Infinity, tooLarge = () => new RangeError(`the body is larger than ${max} bytes`) }: ReadBodyOptions = {}): Promise<Uint8Array> {
+export async function readBody(response: Response, { onChunk, max = Infinity, tooLarge = () => new RangeError(`the body is larger than ${max} bytes`) }: ReadBodyOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
   if (Number(response.headers.get('Content-Length')) > max) throw tooLarge();
   const reader = response.body?.getReader();
   if (!reader) return new Uint8Array(await response.arrayBuffer());

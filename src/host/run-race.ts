@@ -42,13 +42,17 @@ export interface RaceOptions {
   disposed: AbortSignal;
 }
 
-/** Runs `request` on `session` and resolves with the first ending, and whether the caller aborted. */
+/**
+ * Runs `request` on `session` and resolves with the first ending, whether the caller aborted, and
+ * the milliseconds from sending the run to its ending, on the host's clock.
+ */
 export async function raceRun(
   session: FrameSession,
   request: RunRequest,
   { selfTimed, signal, disposed }: RaceOptions,
-): Promise<{ ending: Ending; abortRequested: boolean }> {
+): Promise<{ ending: Ending; abortRequested: boolean; elapsedMs: number }> {
   const { runSeq, timeoutMs } = request;
+  const sent = performance.now();
   const timers: Array<ReturnType<typeof setTimeout>> = [];
   const cleanups: Array<() => void> = [];
   const after = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
@@ -96,7 +100,8 @@ export async function raceRun(
   }
 
   const ending = await Promise.race(endings);
+  const elapsedMs = performance.now() - sent;
   for (const t of timers) clearTimeout(t);
   for (const c of cleanups) c();
-  return { ending, abortRequested };
+  return { ending, abortRequested, elapsedMs };
 }

@@ -1,11 +1,12 @@
 /**
  * A pool of started sandboxes of one language: the engine start (a few hundred milliseconds for
  * QuickJS, seconds for Pyodide) happens ahead of need, and a worn or broken sandbox is replaced in
- * the background. The pool watches each sandbox through its audit events.
+ * the background. The pool watches each sandbox through its audit events. An acquirer gets a
+ * lease, never the sandbox itself: a handle of its own that is revoked when it is released.
  */
 import { DisposedError } from '../shared/errors.js';
 import type { SandboxEvent } from '../shared/events.js';
-import type { Language, RunOptions, RunResult, Sandbox, SandboxOptions, SandboxPool, SandboxPoolOptions, SandboxPoolStats } from '../shared/types.js';
+import type { Language, RunOptions, RunResult, Sandbox, SandboxFileSystem, SandboxOptions, SandboxPool, SandboxPoolOptions, SandboxPoolStats } from '../shared/types.js';
 import { resolvePoolOptions, type ResolvedPoolOptions } from './options.js';
 
 /** How long after handing out an idle sandbox the pool starts its replacement. */
@@ -20,6 +21,39 @@ interface Member {
   idleTimer?: ReturnType<typeof setTimeout>;
 }
 
+/** One acquirer's hold on a member: its handle, and the revocation that ends it. */
+interface Lease {
+  member: Member;
+  revoke(): void;
+}
+
+/**
+ * A handle on `sandbox` for one acquirer, until `revoke()`: then every call rejects with
+ * `DisposedError` (dispose does nothing), so a reference kept after `release()` cannot reach the
+ * next user. Calls made before the revocation go on.
+ */
+function leaseOf(sandbox: Sandbox): { handle: Sandbox; revoke(): void } {
+  let target: Sandbox | undefined = sandbox;
+  const use = <T>(call: (sandbox: Sandbox) => Promise<T>): Promise<T> =>
+    target ? call(target) : Promise.reject(new DisposedError('this sandbox (released to its pool, so its lease)'));
+  const fs: SandboxFileSystem = {
+    writeFile: (path, data) => use((s) => s.fs.writeFile(path, data)),
+    readFile: (path) => use((s) => s.fs.readFile(path)),
+    readdir: (path) => use((s) => s.fs.readdir(path)),
+    remove: (path) => use((s) => s.fs.remove(path)),
+  };
+  const handle: Sandbox = {
+    language: sandbox.language,
+    fs,
+    run: (code, options) => use((s) => s.run(code, options)),
+    reset: () => use((s) => s.reset()),
+    installPackages: (names) => use((s) => s.installPackages(names)),
+    dispose: () => target?.dispose() ?? Promise.resolve(),
+    [Symbol.asyncDispose]: () => handle.dispose(),
+  };
+  return { handle, revoke: () => (target = undefined) };
+}
+
 interface Waiter {
   resolve(sandbox: Sandbox): void;
   reject(error: unknown): void;
@@ -28,7 +62,8 @@ interface Waiter {
 class SandboxPoolImpl implements SandboxPool {
   readonly language: Language;
   private readonly idle: Member[] = [];
-  private readonly acquired = new Map<Sandbox, Member>();
+  /** Handed-out leases by their handle. */
+  private readonly acquired = new Map<Sandbox, Lease>();
   /** Sandboxes being started or reset. */
   private pending = 0;
   /** The starts under way, so that `dispose()` can wait for them to be undone. */
@@ -97,12 +132,18 @@ class SandboxPoolImpl implements SandboxPool {
     }
   }
 
+  /** A new lease on `member`, recorded as acquired. */
+  private lend(member: Member): Sandbox {
+    const { handle, revoke } = leaseOf(member.sandbox);
+    this.acquired.set(handle, { member, revoke });
+    return handle;
+  }
+
   /** Hands a ready sandbox to the first waiter, else keeps it idle. */
   private place(member: Member): void {
     const waiter = this.waiters.shift();
     if (waiter) {
-      this.acquired.set(member.sandbox, member);
-      waiter.resolve(member.sandbox);
+      waiter.resolve(this.lend(member));
       return;
     }
     this.idle.push(member);
@@ -137,11 +178,11 @@ class SandboxPoolImpl implements SandboxPool {
     const member = this.idle.shift();
     if (member) {
       clearTimeout(member.idleTimer);
-      this.acquired.set(member.sandbox, member);
+      const handle = this.lend(member);
       // Topping up starts a frame on the page's main thread; not while the caller's first run is
       // in flight, whose answer would wait for it.
       setTimeout(() => this.fill(), TOP_UP_DELAY_MS);
-      return Promise.resolve(member.sandbox);
+      return Promise.resolve(handle);
     }
     return new Promise<Sandbox>((resolve, reject) => {
       const waiter: Waiter = {
@@ -169,26 +210,29 @@ class SandboxPoolImpl implements SandboxPool {
   async release(sandbox: Sandbox): Promise<void> {
     // After dispose() every sandbox is already disposed: giving one back is a no-op.
     if (this.disposed) return;
-    const member = this.acquired.get(sandbox);
-    if (!member) throw new TypeError('release: this sandbox is not acquired from this pool (or was already released)');
+    const lease = this.acquired.get(sandbox);
+    if (!lease) throw new TypeError('release: this sandbox is not acquired from this pool (or was already released)');
     this.acquired.delete(sandbox);
+    lease.revoke();
+    const { member } = lease;
+    const { sandbox: own } = member;
     const { maxRunsPerSandbox, resetOnRelease } = this.options;
     if (this.disposed || member.worn || member.runs >= maxRunsPerSandbox) {
-      await sandbox.dispose();
+      await own.dispose();
       this.refill();
       return;
     }
     if (resetOnRelease) {
       this.pending++;
       try {
-        await sandbox.reset();
+        await own.reset();
       } catch {
         member.worn = true;
       } finally {
         this.pending--;
       }
       if (member.worn || this.disposed) {
-        await sandbox.dispose();
+        await own.dispose();
         this.refill();
         return;
       }
@@ -220,7 +264,7 @@ class SandboxPoolImpl implements SandboxPool {
     this.disposed = true;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new DisposedError('this sandbox pool'));
     this.settleWarmers();
-    const members = [...this.idle.splice(0), ...this.acquired.values()];
+    const members = [...this.idle.splice(0), ...[...this.acquired.values()].map((lease) => lease.member)];
     this.acquired.clear();
     for (const member of members) clearTimeout(member.idleTimer);
     await Promise.all([...members.map((member) => member.sandbox.dispose()), ...this.starts]);

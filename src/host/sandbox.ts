@@ -4,18 +4,20 @@
  * interpreter is due (Python's reset). The main thread only ever waits on messages; it never
  * blocks on the guest.
  */
-import { DisposedError, NotSupportedError, PackageError, SandboxStartError } from '../shared/errors.js';
+import { DisposedError, NotSupportedError, SandboxStartError } from '../shared/errors.js';
 import { SNAPSHOT_FILE, type EngineConfig, type HostCall, type RunReport, type RunRequest, type StreamName } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunError, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets, manifestAt, type BundledEngines, type EngineAssets, type Manifest } from './assets.js';
 import type { LimitName, RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun, type Ending } from './run-race.js';
-import { statusOf } from './run-status.js';
+import type { HostView } from './run-status.js';
+import { restartDetail, statusOf } from './run-status.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
-import { createHostServices, type ActiveRun } from './host-services.js';
+import { EgressGate } from './egress-gate.js';
+import { PackageInstaller } from './package-installer.js';
 import { createSandboxFs } from './sandbox-fs.js';
-import { fetchWheels, importNames, indexLockfile, isWheelUrl, normalizeName, planPackages, readLockfile, type PackagePlan } from './packages.js';
+import { importNames, readLockfile } from './packages.js';
 import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
 
 /** How long a reported run waits for output events that trail its report (they normally do not). */
@@ -33,7 +35,7 @@ function reportCallbackError(error: unknown): void {
 function stopped(status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }): Omit<RunResult, 'durationMs' | 'stateLost'> {
   const name: Record<typeof status, string> = { aborted: 'AbortError', timeout: 'TimeoutError', crashed: 'CrashError' };
   const error: RunError = { name: name[status], message };
-  return { status, stdout: out.stdout, stderr: out.stderr, outputs: out.outputs ?? [], error };
+  return { status, decidedBy: 'host', stdout: out.stdout, stderr: out.stderr, outputs: out.outputs ?? [], error };
 }
 
 class SandboxImpl implements Sandbox {
@@ -47,33 +49,29 @@ class SandboxImpl implements Sandbox {
   private stateLostSinceLastRun = false;
   private disposed = false;
   private readonly disposedSignal = new AbortController();
-  /** Python packages to (re)install in every session: the option's, then installPackages()'s and autoInstall's. */
-  private readonly packages: string[];
-  /** Every project installed in the current session (normalized name → version), dependencies included: what autoInstall may skip and what later installs must not conflict with. */
-  private readonly installed = new Map<string, string | undefined>();
-  private readonly wheels = new Map<string, Promise<ArrayBuffer>>();
-  /** The installs code asked for (`micropip`), one after another. */
-  private codeInstalls: Promise<unknown> = Promise.resolve();
-  /** Python: the lock file the current session's Pyodide was started with (the package index's, if it has one). */
-  private lockBytes: ArrayBuffer | undefined;
-  /** The run in progress; its signal aborts when it ends, telling its tools and requests to stop. */
-  private activeRun: ActiveRun | undefined;
-  private readonly hostServices: (call: HostCall) => Promise<string>;
+  /** Decides, counts and audits everything the guest causes outside its realm. */
+  private readonly gate: EgressGate;
+  /** Python's installs. */
+  private readonly installer: PackageInstaller;
+  private readonly hostCall: (call: HostCall) => Promise<string>;
 
   constructor(
     private readonly options: ResolvedSandboxOptions,
     private readonly manifest: Manifest,
   ) {
     this.language = options.language;
-    this.packages = [...options.packages];
-    this.hostServices = createHostServices({
+    const emit = (event: SandboxEventInput) => this.emit(event);
+    this.gate = new EgressGate({
       tools: options.tools,
       network: options.network,
       maxValueBytes: options.maxValueBytes,
-      install: options.micropip ? (requirements, run) => this.installForCode(requirements, run.runSeq) : undefined,
-      activeRun: () => this.activeRun,
-      emit: (event) => this.emit(event),
+      allowPackages: options.allowPackages,
+      packageLimits: options.packageLimits,
+      install: options.micropip ? (requirements, run) => this.installer.installForCode(this.session, requirements, run) : undefined,
+      emit,
     });
+    this.hostCall = (call) => this.gate.hostCall(call);
+    this.installer = new PackageInstaller({ options, gate: this.gate, progress: (event) => this.progress(event), emit });
     this.fs = createSandboxFs({
       language: this.language,
       withSession: (task) => {
@@ -115,18 +113,15 @@ class SandboxImpl implements Sandbox {
     const starting = loadAssets(this.manifest, (loaded, total) => this.progress({ phase: 'download', loaded, total }))
       .then(async (assets) => {
         this.progress({ phase: 'start' });
-        const lockBytes = await this.lockFor(assets);
+        const lockBytes = await this.installer.lockFor(assets);
         const { snapshot: snapshotMode } = this.options;
         const snapshot = snapshotMode ? await findSnapshot(assets, snapshotMode) : undefined;
         const sessionAssets = lockBytes === assets.files['pyodide-lock.json'] ? assets : { ...assets, files: { ...assets.files, 'pyodide-lock.json': lockBytes! } };
         const session = await FrameSession.start(sessionAssets, this.engineConfig(lockBytes), snapshot && { [SNAPSHOT_FILE]: snapshot });
-        this.lockBytes = lockBytes;
         if (snapshot && !session.fromSnapshot) dropSnapshot(assets);
-        // A fresh session has nothing installed yet: its packages are all installed again.
-        this.installed.clear();
-        if (this.packages.length) {
+        if (this.language === 'python') {
           try {
-            await this.install(session, this.packages, lockBytes!, 'start');
+            await this.installer.startEngine(session, lockBytes);
           } catch (error) {
             session.kill();
             throw error;
@@ -143,7 +138,7 @@ class SandboxImpl implements Sandbox {
         }
         this.session = session;
         session.onDropped = (channel, count, reason) => this.emit({ type: 'message-dropped', channel, count, reason });
-        session.onHostCall = this.hostServices;
+        session.onHostCall = this.hostCall;
         void session.ended.then((reason) => this.onSessionEnded(session, reason));
         this.emit({ type: 'sandbox-ready', startMs: Math.round(performance.now() - begun), ...(this.options.snapshot && { fromSnapshot: session.fromSnapshot }) });
         return session;
@@ -155,14 +150,6 @@ class SandboxImpl implements Sandbox {
     // Restarts happen in the background; a failure surfaces on the next call that needs the session.
     starting.catch(() => {});
     return starting;
-  }
-
-  /** Python: the lock file to start Pyodide with: the package index's when it has one, else the bundled one. */
-  private async lockFor(assets: EngineAssets): Promise<ArrayBuffer | undefined> {
-    const bundled = assets.files['pyodide-lock.json'];
-    const index = this.options.packageIndexUrl;
-    if (!bundled || !index) return bundled;
-    return indexLockfile(index, bundled, (message) => new PackageError(message), this.options.packageTimeoutMs);
   }
 
   /** What the frame starts the engine with, and the limits it enforces on the worker. */
@@ -209,16 +196,20 @@ class SandboxImpl implements Sandbox {
     this.session = undefined;
     if (this.disposed) return;
     this.stateLostSinceLastRun = true;
-    this.emit({ type: 'sandbox-restarted', reason: 'crashed', message: reason.kind === 'crashed' ? reason.message : 'the frame was removed' });
+    const frameSaid = reason.kind === 'crashed' ? reason.message : 'the frame was removed';
+    this.emit({ type: 'sandbox-restarted', reason: 'crashed', message: frameSaid, ...restartDetail(reason.kind === 'crashed' ? reason.detail : undefined) });
     // Start the replacement now so the next run does not pay for it.
     if (!this.starting) this.startSession();
   }
 
-  /** Ends a session a run gave up on, and starts its replacement in the background. */
-  private retire(session: FrameSession, reason: RestartReason, message: string, runSeq: number): void {
+  /**
+   * Ends a session a run gave up on, and starts its replacement in the background. `message` is
+   * the host's (or frame's) account; `detail` what the engine said, if anything.
+   */
+  private retire(session: FrameSession, reason: RestartReason, message: string, runSeq: number, detail?: string): void {
     if (this.session === session) this.session = undefined;
     session.kill();
-    if (!this.disposed) this.emit({ type: 'sandbox-restarted', reason, message, runSeq });
+    if (!this.disposed) this.emit({ type: 'sandbox-restarted', reason, message, runSeq, ...restartDetail(detail) });
     if (!this.disposed && !this.starting) this.startSession();
   }
 
@@ -248,52 +239,48 @@ class SandboxImpl implements Sandbox {
     const started = performance.now();
     const runSeq = ++this.runSeq;
     const reportStart = () => this.options.onEvent && this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
-    if (this.options.autoInstall) {
-      // A failed install (PackageError) rejects the run before it starts.
-      try {
-        await this.installImports(session, code, runSeq);
-      } catch (error) {
-        // The frame rejects with its WorkerEndedError when it stops the worker, and reports the end
-        // as an event; which arrives first varies (WebKit: often the rejection).
-        if (!(error instanceof SessionEndedError) && (error as Error | undefined)?.name !== 'WorkerEndedError') throw error;
-        // The engine ended while naming the imports (a malformed answer stops it): the run ends
-        // crashed, as it would have mid-run. Once `ended` settles, onSessionEnded has reported it
-        // and started a fresh engine (its handler was registered first).
-        await session.ended;
-        reportStart();
-        return this.finish(stopped('crashed', (error as Error).message), { started, runSeq, stateLost: true });
+    const gateRun = this.gate.beginRun(runSeq);
+    try {
+      if (this.options.autoInstall) {
+        // A failed install (PackageError) rejects the run before it starts.
+        try {
+          await this.installer.installImports(session, code, gateRun);
+        } catch (error) {
+          // The frame rejects with its WorkerEndedError when it stops the worker, and reports the end
+          // as an event; which arrives first varies (WebKit: often the rejection).
+          if (!(error instanceof SessionEndedError) && (error as Error | undefined)?.name !== 'WorkerEndedError') throw error;
+          // The engine ended while naming the imports (a malformed answer stops it): the run ends
+          // crashed, as it would have mid-run. Once `ended` settles, onSessionEnded has reported it
+          // and started a fresh engine (its handler was registered first).
+          await session.ended;
+          reportStart();
+          return this.finish(stopped('crashed', (error as Error).message), { started, runSeq, stateLost: true });
+        }
       }
+      reportStart();
+      const streamed = this.streamTo(session, runSeq, options);
+      const request: RunRequest = {
+        runSeq,
+        code,
+        stdin: options.stdin,
+        timeoutMs: options.timeoutMs,
+        maxOutputBytes: options.maxOutputBytes,
+        maxValueBytes: this.options.maxValueBytes,
+      };
+      const raced = await raceRun(session, request, {
+        selfTimed: this.language === 'javascript',
+        signal: options.signal,
+        disposed: this.disposedSignal.signal,
+      }).finally(() => this.gate.endRun(gateRun));
+      const { ending, abortRequested, elapsedMs } = raced;
+      if (ending.kind === 'report') await streamed.caughtUp(ending.report.outputEvents);
+      const run = { started, runSeq };
+      if (ending.kind === 'stop') return this.finishStopped(session, ending, streamed.text, run);
+      return this.finishReported(session, ending.report, streamed, { ...run, abortRequested, elapsedMs, timeoutMs: options.timeoutMs });
+    } finally {
+      this.gate.endRun(gateRun);
+      session.onOutput = undefined;
     }
-    reportStart();
-    const streamed = this.streamTo(session, runSeq, options);
-    const request: RunRequest = {
-      runSeq,
-      code,
-      stdin: options.stdin,
-      timeoutMs: options.timeoutMs,
-      maxOutputBytes: options.maxOutputBytes,
-      maxValueBytes: this.options.maxValueBytes,
-    };
-    const activeRun: ActiveRun = { runSeq, ended: new AbortController(), requests: 0 };
-    this.activeRun = activeRun;
-    const { ending, abortRequested } = await raceRun(session, request, {
-      selfTimed: this.language === 'javascript',
-      signal: options.signal,
-      disposed: this.disposedSignal.signal,
-    })
-      .then(async (raced) => {
-        if (raced.ending.kind === 'report') await streamed.caughtUp(raced.ending.report.outputEvents);
-        return raced;
-      })
-      .finally(() => {
-        this.activeRun = undefined;
-        activeRun.ended.abort(new Error('the run ended'));
-        session.onOutput = undefined;
-      });
-    const run = { started, runSeq };
-    if (ending.kind === 'stop') return this.finishStopped(session, ending, streamed.text, run);
-    const elapsedMs = performance.now() - started;
-    return this.finishReported(session, ending.report, streamed, { ...run, abortRequested, elapsedMs, timeoutMs: options.timeoutMs });
   }
 
   /** Streams the run's output to the caller's callbacks and keeps what was delivered. */
@@ -334,17 +321,19 @@ class SandboxImpl implements Sandbox {
     return this.finish(stopped(ending.status, ending.message, streamed), { ...run, stateLost: !this.disposed, limits });
   }
 
-  /** A run the frame reported: the host decides its status; a failed engine is replaced. */
+  /** A run the frame reported: the host decides its status (statusOf); a failed engine is replaced. */
   private finishReported(
     session: FrameSession,
     report: RunReport,
     streamed: ReturnType<SandboxImpl['streamTo']>,
-    run: { started: number; runSeq: number; abortRequested: boolean; elapsedMs: number; timeoutMs: number },
+    run: { started: number; runSeq: number } & HostView,
   ): RunResult {
     // Output normally arrives before the report; deliver any rest in order.
     streamed.deliver('stdout', report.stdout.slice(streamed.text.stdout.length));
     streamed.deliver('stderr', report.stderr.slice(streamed.text.stderr.length));
     let { outcome } = report;
+    /** The frame or the host saw the worker fail (rather than the engine saying so). */
+    let failureSeen = report.workerEnded === true;
     let value: unknown;
     if (outcome.kind === 'returned' && outcome.valueJson !== undefined) {
       try {
@@ -352,19 +341,25 @@ class SandboxImpl implements Sandbox {
       } catch {
         // Only a worker that broke the protocol sends a value that is not JSON: it is replaced.
         outcome = { kind: 'failed', error: { name: 'BridgeError', message: 'the worker sent a value that is not JSON' } };
+        failureSeen = true;
       }
     }
-    const { status, error } = statusOf(outcome, run);
-    const result: Omit<RunResult, 'durationMs' | 'stateLost'> = { status, stdout: report.stdout, stderr: report.stderr, outputs: report.outputs };
+    const { status, error, decidedBy } = statusOf(outcome, run, failureSeen);
+    const result: Omit<RunResult, 'durationMs' | 'stateLost'> = { status, decidedBy, stdout: report.stdout, stderr: report.stderr, outputs: report.outputs };
     if (error) result.error = error;
-    if (outcome.kind === 'returned') {
+    // Only an `ok` keeps its value: a late report is a timeout, whatever it returned.
+    if (outcome.kind === 'returned' && status === 'ok') {
       if (outcome.text !== undefined) result.text = outcome.text;
       if (value !== undefined) result.value = value;
     }
     const limits = report.limitsHit;
     if (limits.includes('output') || limits.includes('value')) result.truncated = true;
     const failed = outcome.kind === 'failed';
-    if (failed) this.retire(session, 'crashed', `${error?.message ?? 'the engine failed'}; it was restarted`, run.runSeq);
+    if (outcome.kind === 'failed') {
+      // The frame's own words stand as the message; the engine's are only a detail.
+      if (failureSeen) this.retire(session, 'crashed', `${outcome.error.message}; it was restarted`, run.runSeq);
+      else this.retire(session, 'crashed', 'the engine reported that it failed; it was restarted', run.runSeq, outcome.error.message);
+    }
     return this.finish(result, { ...run, stateLost: Boolean(report.stateLost) || failed, limits, memoryBytes: report.memoryBytes });
   }
 
@@ -391,84 +386,6 @@ class SandboxImpl implements Sandbox {
     for (const limit of hit) this.emit({ type: 'limit-hit', runSeq, limit });
   }
 
-  /**
-   * Fetches what `requests` need (host side: the frame cannot) and installs it in `session`,
-   * reporting each wheel fetched to `onProgress` and the install to `onEvent`.
-   */
-  private async install(session: FrameSession, requests: string[], lockBytes: ArrayBuffer, reason: 'start' | 'call' | 'imports' | 'micropip', runSeq?: number): Promise<string[]> {
-    const fail = (message: string, cause?: unknown) => new PackageError(message, { cause });
-    const plan = await this.planInstall(requests, lockBytes, fail);
-    const total = plan.files.length + plan.wheelUrls.length + plan.indexWheels.length;
-    this.progress({ phase: 'packages', loaded: 0, total });
-    const files = await fetchWheels(plan, this.options.packageIndexUrl, this.wheels, fail, {
-      timeoutMs: this.options.packageTimeoutMs,
-      onFetched: (loaded) => this.progress({ phase: 'packages', loaded, total }),
-    });
-    const error = await session.installPackages({ files, requests: [...plan.names, ...plan.wheelUrls, ...plan.indexWheels.map((w) => w.url)] });
-    if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);
-    for (const [name, version] of plan.projects) this.installed.set(name, version);
-    const packages = [...plan.names, ...plan.wheelUrls, ...plan.indexWheels.map((w) => `${w.name}==${w.version}`)];
-    this.emit({ type: 'packages-installed', packages, reason, ...(runSeq !== undefined && { runSeq }) });
-    return packages;
-  }
-
-  /**
-   * `micropip.install` from run `runSeq`'s code: installed in the running session (one install at
-   * a time), and again after restarts. Requirements only: a URL would have the page fetch what
-   * the guest names.
-   */
-  private installForCode(requirements: string[], runSeq: number): Promise<string[]> {
-    const task = this.codeInstalls.then(async () => {
-      const url = requirements.find(isWheelUrl);
-      if (url !== undefined) throw new PackageError(`${url.slice(0, 200)}: code can install only by requirement (a name, e.g. "tabulate>=0.9"), not by URL`);
-      const session = this.session;
-      if (!session || this.activeRun?.runSeq !== runSeq) throw new PackageError('the run has ended');
-      const installed = await this.install(session, requirements, this.lockBytes!, 'micropip', runSeq);
-      for (const r of requirements) if (!this.packages.includes(r)) this.packages.push(r);
-      this.progress({ phase: 'ready' });
-      return installed;
-    });
-    this.codeInstalls = task.catch(() => {});
-    return task;
-  }
-
-  /** What `requests` need: from the lock file, and from `pypiIndexUrl` when the app named one. */
-  private async planInstall(requests: string[], lockBytes: ArrayBuffer, fail: (message: string, cause?: unknown) => Error): Promise<PackagePlan> {
-    const { packageIndexUrl, pypiIndexUrl, packageTimeoutMs } = this.options;
-    const lock = readLockfile(lockBytes);
-    const base = globalThis.document?.baseURI;
-    try {
-      if (!pypiIndexUrl) return planPackages(lock, requests, base);
-      // The resolver (and its PEP 440 library) is loaded only by apps that name an index.
-      const { getIndexJson, planWithIndex } = await import('./pypi-index.js');
-      return await planWithIndex(lock, requests, base, {
-        indexUrl: pypiIndexUrl,
-        lockAvailable: packageIndexUrl !== undefined,
-        installed: this.installed,
-        getJson: (url: string) => getIndexJson(url, packageTimeoutMs, fail),
-        fail,
-      });
-    } catch (error) {
-      throw error instanceof PackageError ? error : fail((error as Error).message);
-    }
-  }
-
-  /**
-   * `autoInstall`: installs the index's packages that `code` imports and the sandbox lacks, before
-   * it runs (they are then installed again after restarts, like `installPackages`' ones).
-   */
-  private async installImports(session: FrameSession, code: string, runSeq: number): Promise<void> {
-    const providers = importNames(readLockfile(this.lockBytes!));
-    const topLevel = (await session.findImports(code)).map((module) => module.split('.')[0]!);
-    // With the micropip option, `import micropip` is the sandbox's own module, not the distribution's.
-    const provided = (module: string) => (module === 'micropip' && this.options.micropip ? undefined : providers[module]);
-    const wanted = [...new Set(topLevel.flatMap((module) => provided(module) ?? []))].filter((name) => !this.installed.has(normalizeName(name)));
-    if (wanted.length === 0) return;
-    await this.install(session, wanted, this.lockBytes!, 'imports', runSeq);
-    this.packages.push(...wanted);
-    this.progress({ phase: 'ready' });
-  }
-
   installPackages(names: string[]): Promise<void> {
     if (this.disposed) return Promise.reject(new DisposedError());
     let requests: string[];
@@ -478,11 +395,7 @@ class SandboxImpl implements Sandbox {
       return Promise.reject(error);
     }
     if (this.language !== 'python') return Promise.reject(new NotSupportedError('packages are for Python sandboxes'));
-    return this.enqueue(async () => {
-      const session = await this.ensureSession();
-      await this.install(session, requests, this.lockBytes!, 'call');
-      for (const r of requests) if (!this.packages.includes(r)) this.packages.push(r);
-    });
+    return this.enqueue(async () => this.installer.installForApp(await this.ensureSession(), requests));
   }
 
   /**
@@ -497,6 +410,8 @@ class SandboxImpl implements Sandbox {
       if (this.language === 'python') {
         this.session = undefined;
         session.kill();
+        // Nothing installed since the last reset follows into the next one: the guest's installs are its own.
+        this.installer.forgetSinceReset();
         await this.startSession();
       } else {
         try {

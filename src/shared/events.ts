@@ -13,6 +13,12 @@ export interface SandboxEventBase {
   runSeq?: number;
 }
 
+/**
+ * Who asked for a Python install: the app (`start`: its `packages`; `call`: `installPackages`) or
+ * guest code (`imports`: autoInstall, from the code's imports; `micropip`: `micropip.install`).
+ */
+export type InstallReason = 'start' | 'call' | 'imports' | 'micropip';
+
 /** Why a sandbox's engine was replaced. */
 export type RestartReason = 'timeout' | 'aborted' | 'crashed';
 
@@ -35,9 +41,29 @@ export type SandboxEvent =
    * run's imports (`autoInstall`), or by the run's code (`micropip`). Distribution packages by name, wheels by URL, and those resolved
    * on `pypiIndexUrl` as `name==version`.
    */
-  | (SandboxEventBase & { type: 'packages-installed'; packages: string[]; reason: 'start' | 'call' | 'imports' | 'micropip'; runSeq?: number })
-  /** The engine was replaced: state is lost. */
-  | (SandboxEventBase & { type: 'sandbox-restarted'; reason: RestartReason; message: string })
+  | (SandboxEventBase & { type: 'packages-installed'; packages: string[]; reason: InstallReason; runSeq?: number })
+  /**
+   * One install request, whoever made it, as the host decided it: refused (`allowed: false`, by
+   * `allowPackages`, the network rule or a per-run cap), failed (`ok: false`), or done (`ok: true`,
+   * with the projects it brought and the wheel bytes fetched). `requested` is what was asked, as
+   * asked (guest text for `micropip`, each name cut at 200 characters).
+   */
+  | (SandboxEventBase & {
+      type: 'package-request';
+      reason: InstallReason;
+      requested: string[];
+      allowed: boolean;
+      ok?: boolean;
+      error?: string;
+      projects?: number;
+      bytes?: number;
+    })
+  /**
+   * The engine was replaced: state is lost. `message` is the host's own account; `detail`, when
+   * present, is what the engine or its worker said about it: guest-controlled text, at most 200
+   * characters, never a guarantee.
+   */
+  | (SandboxEventBase & { type: 'sandbox-restarted'; reason: RestartReason; message: string; detail?: string })
   | (SandboxEventBase & { type: 'sandbox-disposed' })
   | (SandboxEventBase & { type: 'run-started'; runSeq: number; codeBytes: number })
   | (SandboxEventBase & {

@@ -84,8 +84,11 @@ export type FrameEvent =
   /** Output of the run in progress, already counted against its cap. Chunks arrive in order. */
   | { type: 'output'; runSeq: number; stream: StreamName; text: string }
   | ({ type: 'host-call' } & HostCall)
-  /** The worker is gone: it crashed, or the frame stopped it for breaking the protocol or its limits. */
-  | { type: 'worker-ended'; message: string; limit?: LimitName }
+  /**
+   * The worker is gone: it crashed, or the frame stopped it for breaking the protocol or its limits.
+   * `message` is the frame's account; `detail` what the worker's own error said (guest text, capped).
+   */
+  | { type: 'worker-ended'; message: string; limit?: LimitName; detail?: string }
   /** Messages from the worker that failed validation and were dropped, summarized (at most a few per second). */
   | { type: 'dropped'; count: number; reason: string };
 
@@ -185,6 +188,8 @@ export interface RunReport {
   limitsHit: LimitName[];
   /** The worker dropped all guest state to recover (e.g. QuickJS after running out of memory). */
   stateLost?: boolean;
+  /** The frame ended the worker before it answered (it died, or broke its limits): a `failed` outcome is the frame's word, not the engine's. */
+  workerEnded?: boolean;
   /** The engine's wasm memory after the run, a high-water mark (as the worker reports it). */
   memoryBytes?: number;
 }
@@ -276,7 +281,7 @@ export function isFrameEvent(v: unknown): v is FrameEvent {
     case 'host-call':
       return isHostCall(v);
     case 'worker-ended':
-      return typeof v.message === 'string' && (v.limit === undefined || LIMIT_NAMES.has(v.limit as string));
+      return typeof v.message === 'string' && (v.limit === undefined || LIMIT_NAMES.has(v.limit as string)) && (v.detail === undefined || typeof v.detail === 'string');
     case 'dropped':
       return isCount(v.count) && typeof v.reason === 'string';
     default:
@@ -341,9 +346,10 @@ export function readOutputs(v: unknown): RunOutput[] | null {
  */
 export function readRunReport(v: unknown): RunReport | null {
   if (!isRecord(v)) return null;
-  const { runSeq, stdout, stderr, outputEvents, stateLost, memoryBytes, limitsHit } = v;
+  const { runSeq, stdout, stderr, outputEvents, stateLost, workerEnded, memoryBytes, limitsHit } = v;
   if (!isCount(runSeq) || typeof stdout !== 'string' || typeof stderr !== 'string' || !isCount(outputEvents)) return null;
   if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
+  if (workerEnded !== undefined && typeof workerEnded !== 'boolean') return null;
   if (memoryBytes !== undefined && !isCount(memoryBytes)) return null;
   if (!Array.isArray(limitsHit) || !limitsHit.every((l) => LIMIT_NAMES.has(l as string))) return null;
   const outcome = readOutcome(v.outcome);
@@ -351,6 +357,7 @@ export function readRunReport(v: unknown): RunReport | null {
   if (!outcome || !outputs) return null;
   const out: RunReport = { runSeq, outcome, stdout, stderr, outputEvents, outputs, limitsHit: [...new Set(limitsHit as LimitName[])] };
   if (stateLost) out.stateLost = true;
+  if (workerEnded) out.workerEnded = true;
   if (memoryBytes !== undefined) out.memoryBytes = memoryBytes;
   return out;
 }

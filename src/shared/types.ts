@@ -88,6 +88,19 @@ export interface SandboxOptions {
    * `packages-installed` event with `reason: 'micropip'`. Needs one of the two indexes. Default false.
    */
   micropip?: boolean;
+  /**
+   * Python: which projects guest code may have installed, through `micropip.install` or
+   * `autoInstall`: `'any'`, a list of project names (compared as PEP 503 names: `Foo_Bar` is
+   * `foo-bar`), or a predicate on the normalized name. Dependencies of an allowed project are
+   * allowed with it. Installs are network traffic (a name becomes a URL the page fetches), so
+   * without this option `micropip` installs are refused unless the app granted `network` access,
+   * and `autoInstall` installs what the code imports (distribution packages only). Each request,
+   * refused or not, is a `package-request` event. The app's own `packages` and `installPackages`
+   * are not asked about.
+   */
+  allowPackages?: 'any' | string[] | ((name: string) => boolean);
+  /** Python: caps of the installs guest code causes, and of the wheels an engine is given. */
+  packageLimits?: PackageLimits;
   /** Python: how long fetching the wheels of one install may take, in milliseconds; then `PackageError`. Default 120000. */
   packageTimeoutMs?: number;
   /** Called as the sandbox starts (Python takes seconds: show a progress bar). */
@@ -116,6 +129,18 @@ export interface SandboxOptions {
    * attached, redirects are not followed, and requests, time and response size are capped.
    */
   network?: 'none' | { allow: string[]; timeoutMs?: number; maxResponseBytes?: number; maxRequestBytes?: number; maxRequests?: number };
+}
+
+/** Caps of Python installs (see {@link SandboxOptions.packageLimits}); past one, the install fails with `PackageError`. */
+export interface PackageLimits {
+  /** Install requests guest code may cause in one run (each `micropip.install` call, and autoInstall's one). Default 10. */
+  maxInstallsPerRun?: number;
+  /** Projects new to the engine (dependencies included) that the installs of one run may bring. Default 100. */
+  maxProjectsPerRun?: number;
+  /** Wheel bytes one install may fetch. Default 512 MiB. */
+  maxInstallBytes?: number;
+  /** Wheel bytes one engine may be given in all (its start's installs, and every later one). Default 1 GiB. */
+  maxTotalBytes?: number;
 }
 
 /** A host function the guest can call: see {@link SandboxOptions.tools}. */
@@ -183,6 +208,14 @@ export interface RunResult {
   outputs: RunOutput[];
   /** Present when `status` is not `ok`. */
   error?: RunError;
+  /**
+   * Who decided `status`. `'host'`: the host page's clock (`timeout`), the caller (`aborted`), or
+   * the frame stopping a worker that died or broke its limits (`crashed`), whatever guest code did.
+   * `'engine'`: the engine's own account (`ok`, `error`, `memory`, or a `crashed` the engine
+   * reported): a hostile guest can make its engine say these about itself, but never a late `ok`,
+   * since a report that arrives past the time limit is a `timeout`.
+   */
+  decidedBy: 'host' | 'engine';
   /** True when the engine had to be restarted and the guest's globals are gone. */
   stateLost: boolean;
   /** Wall-clock time of the run as the host saw it, in milliseconds, from when its engine was ready. */
@@ -223,14 +256,15 @@ export interface Sandbox {
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /**
    * Leaves nothing of earlier runs: JavaScript gets a fresh runtime (globals, changed built-ins,
-   * timers gone); Python a fresh interpreter in a fresh worker, with its packages installed again
-   * (globals, modules, files and anything the guest did to the worker gone; this takes a Python
-   * start, shorter with `snapshot`). Waits for queued runs.
+   * timers gone); Python a fresh interpreter in a fresh worker with exactly the sandbox's
+   * `packages` (globals, modules, files, packages installed since by `installPackages`, micropip or
+   * autoInstall, and anything the guest did to the worker gone; this takes a Python start, shorter
+   * with `snapshot`). Waits for queued runs.
    */
   reset(): Promise<void>;
   /**
-   * Python: installs packages (see `SandboxOptions.packages`); they are installed again after any
-   * restart. Rejects with `PackageError` (and `NotSupportedError` for JavaScript).
+   * Python: installs packages (see `SandboxOptions.packages`); they are installed again after an
+   * engine restart, until `reset()`. Rejects with `PackageError` (and `NotSupportedError` for JavaScript).
    */
   installPackages(names: string[]): Promise<void>;
   /**
@@ -290,11 +324,14 @@ export interface SandboxPool {
   /**
    * Hands out a sandbox for the caller's sole use until {@link SandboxPool.release}: an idle one at
    * once, else a new one, else (at `maxSize`) the next one released. `signal` gives up waiting.
+   * What it resolves with is a lease: a handle of this acquirer's own (no two acquirers ever hold
+   * the same object) that stops working when it is released: every call on it then rejects with
+   * `DisposedError`, so an old reference can never reach the next user's sandbox.
    */
   acquire(options?: { signal?: AbortSignal }): Promise<Sandbox>;
   /**
-   * Gives an acquired sandbox back; resolves once it is reset or replaced. Do not use it after.
-   * After `dispose()` it does nothing (the pool disposed every sandbox already).
+   * Gives an acquired sandbox (its lease) back; resolves once it is reset or replaced. The lease
+   * is revoked at once. After `dispose()` it does nothing (the pool disposed every sandbox already).
    */
   release(sandbox: Sandbox): Promise<void>;
   /** Acquires a sandbox, runs `code` on it, and releases it (reset for the next user). */

@@ -99,6 +99,17 @@ test.describe('MCP', () => {
     expect(out.read).toEqual({ uri: 'sandbox:///home/user/notes.txt', mimeType: 'text/plain', text: 'hello from python' });
   });
 
+  test('resources over thousands of folders and a planted link: folders count against maxResources, links are skipped, and a whole walk does not count as a flood', async ({ page }) => {
+    test.setTimeout(120_000);
+    await open(page);
+    const out = await scenario(page, 'mcpHostileTree', 4000);
+    // The default cap (200 entries) stops the walk among the folders, before the file.
+    expect(out.capped.listed).toEqual([]);
+    // With room for everything: 4000 folder listings, each a call the frame made; the link is left out.
+    expect(out.whole.listed).toEqual(['z.txt']);
+    expect(out.after).toBe(2);
+  });
+
   test('the client’s cancellation aborts the run', async ({ page }) => {
     await open(page);
     const { error, statuses } = await scenario(page, 'mcpCancel');

@@ -166,12 +166,50 @@ for (const micropip of [false, true]) {
     const refusal = micropip ? [/^malformed install request/, /^http:\S+: code can install only by requirement/] : [/does not let code install packages/, /does not let code install packages/];
     expect(r.value).toEqual([...refusal.map((re) => expect.stringMatching(re)), expect.stringMatching(/^the install request is larger than 65536 bytes$/)]);
     expect(await eventsOf(host, 'packages-installed')).toEqual([]);
+    // Each request that reached the host is audited as refused (the oversized one never did).
+    const audited = (await eventsOf(host, 'package-request')) as Array<{ reason: string; allowed: boolean; error: string }>;
+    expect(audited.map((e) => [e.reason, e.allowed])).toEqual([['micropip', false], ['micropip', false]]);
   });
 }
 
 test('an import list that is not module names (autoInstall) stops the worker: the run ends crashed, nothing is installed, and a fresh engine starts', async ({ host }) => {
   await createHostile(host, { language: 'python', packageIndexUrl: '/test/fixtures/wheels/index/', autoInstall: true });
-  expect(await run(host, 'honest')).toMatchObject({ status: 'crashed', stateLost: true, error: { message: expect.stringMatching(/answered findImports with something malformed/) } });
+  expect(await run(host, 'import sbx_alpha')).toMatchObject({ status: 'crashed', stateLost: true, decidedBy: 'host', error: { message: expect.stringMatching(/answered findImports with something malformed/) } });
   expect(await eventsOf(host, 'packages-installed')).toEqual([]);
   await expect.poll(async () => (await eventsOf(host, 'sandbox-ready')).length, { timeout: 30_000 }).toBe(2);
+});
+
+test('autoInstall installs only what the code itself names: a forged import list of every package adds nothing, and code without imports asks the worker nothing', async ({ host }) => {
+  await createHostile(host, { language: 'python', packageIndexUrl: '/test/fixtures/wheels/index/', autoInstall: true });
+  // No import in the code: the worker is not asked (its answer would stop it), the run goes on.
+  expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42 });
+  expect(await run(host, 'import sbx_alpha  # forged')).toMatchObject({ status: 'ok', value: 42 });
+  const installs = (await eventsOf(host, 'packages-installed')) as Array<{ packages: string[]; reason: string }>;
+  expect(installs.map((e) => ({ reason: e.reason, packages: [...e.packages].sort() }))).toEqual([{ reason: 'imports', packages: ['sbx-alpha', 'sbx-beta', 'sbx-gamma'] }]);
+  expect(await eventsOf(host, 'package-request')).toEqual([
+    expect.objectContaining({ reason: 'imports', requested: ['sbx-alpha'], allowed: true, ok: true, projects: 3, runSeq: 2 }),
+  ]);
+});
+
+test("a report that arrives past the time limit is a timeout, whatever it says; the engine's own claims are marked as its own", async ({ host }) => {
+  await createHostile(host, { language: 'python' });
+  const late = await run(host, 'late-ok', { timeoutMs: 400 });
+  expect(late).toMatchObject({ status: 'timeout', decidedBy: 'host', stateLost: false, error: { name: 'TimeoutError', message: expect.stringMatching(/400 ms time limit: its engine reported after \d+ ms/) } });
+  expect(late).not.toHaveProperty('value');
+  expect(await run(host, 'claims-memory')).toMatchObject({ status: 'memory', decidedBy: 'engine' });
+  expect(await run(host, 'honest')).toMatchObject({ status: 'ok', decidedBy: 'engine', value: 42 });
+  const failed = await run(host, 'claims-failed');
+  expect(failed).toMatchObject({ status: 'crashed', decidedBy: 'engine', stateLost: true });
+  // The lifecycle event carries the host's words; the engine's text only as a short detail.
+  const [restart] = (await eventsOf(host, 'sandbox-restarted')) as Array<{ message: string; detail?: string }>;
+  expect(restart!.message).toBe('the engine reported that it failed; it was restarted');
+  expect(restart!.detail).toMatch(/^forged text /);
+  expect(new TextEncoder().encode(restart!.detail).length).toBeLessThanOrEqual(200);
+});
+
+test('a folder listing of hundreds of thousands of names is refused by the frame, by count', async ({ host }) => {
+  await createHostile(host, { language: 'python' });
+  const error = await host.evaluate(() => window.sandboxes.h!.fs.readdir('.').then(() => 'listed', (e: Error & { errno?: string }) => `${e.name}:${e.errno}:${e.message}`));
+  expect(error).toMatch(/^SandboxFileError:E2BIG:readdir \.: the folder holds more than 100000 entries/);
+  expect(await run(host, 'honest')).toMatchObject({ status: 'ok', value: 42 });
 });

@@ -30,19 +30,22 @@ test('a warm pool hands out a started sandbox at once and tops itself up', async
   expect(first.idleWhenHanded).toBe(1); // one of the two started ones, not a new one
   await expect.poll(() => host.evaluate(() => window.pool.stats)).toEqual({ idle: 2, acquired: 1, starting: 0 });
 
-  // Released and handed out again: same sandbox, fresh globals.
+  // Released and handed out again: every handle is new, every sandbox has fresh globals, and the
+  // released handle (a lease) works no more.
   const again = await host.evaluate(async () => {
     const [sandbox] = window.held;
     await window.pool.release(sandbox!);
     const stats = window.pool.stats;
-    let next = await window.pool.acquire();
-    const seen = new Set([next]);
-    while (next !== sandbox && seen.size < 4) seen.add((next = await window.pool.acquire()));
-    return { stats, reused: next === sandbox, mine: (await next.run('typeof mine')).value };
+    const handles = [await window.pool.acquire(), await window.pool.acquire(), await window.pool.acquire()];
+    const mine = await Promise.all(handles.map((h) => h.run('typeof mine').then((r) => r.value)));
+    const stale = await sandbox!.run('typeof mine').then(
+      () => 'ran',
+      (e: Error) => e.name,
+    );
+    return { stats, own: new Set(handles).size === 3 && !handles.includes(sandbox!), mine, stale };
   });
   expect(again.stats).toEqual({ idle: 3, acquired: 0, starting: 0 });
-  expect(again.reused).toBe(true);
-  expect(again.mine).toBe('undefined');
+  expect(again).toMatchObject({ own: true, mine: ['undefined', 'undefined', 'undefined'], stale: 'DisposedError' });
   await expect(host.evaluate(() => window.pool.release(window.held[0]!).then(() => window.pool.release(window.held[0]!)))).rejects.toThrow(/not acquired from this pool/);
   await host.evaluate(() => window.pool.dispose());
   expect((await counts(host)).iframes).toBe(0);
@@ -106,7 +109,9 @@ test('at maxSize, acquire() waits for a release; a signal gives up; dispose reje
     await new Promise((r) => setTimeout(r, 200));
     const waited = !secondSettled;
     await pool.release(first);
-    const handedOver = (await second) === first;
+    // The waiter gets the released sandbox under a lease of its own.
+    const next = await second;
+    const handedOver = next !== first && (await next.run('1 + 1')).value === 2;
 
     const gaveUp = await pool.acquire({ signal: AbortSignal.timeout(100) }).then(() => 'acquired', (e) => e.name);
     const pending = pool.acquire().then(() => 'acquired', (e) => e.name);

@@ -223,7 +223,7 @@ test('micropip: code installs from the indexes its app chose, during its run and
     async ([index, pypi]) => {
       const events: Array<{ reason: string; runSeq?: number; packages: string[] }> = [];
       const options = { language: 'python' as const, packageIndexUrl: index, pypiIndexUrl: pypi, autoInstall: true };
-      const sb = await window.lib.createSandbox({ ...options, micropip: true, onEvent: (e) => e.type === 'packages-installed' && events.push({ reason: e.reason, runSeq: e.runSeq, packages: [...e.packages].sort() }) });
+      const sb = await window.lib.createSandbox({ ...options, micropip: true, allowPackages: ['sbxp-top', 'sbxp-nowhere'], onEvent: (e) => e.type === 'packages-installed' && events.push({ reason: e.reason, runSeq: e.runSeq, packages: [...e.packages].sort() }) });
       const first = await sb.run('import micropip\nawait micropip.install("sbxp-top")\nimport sbxp_top, sbxp_dep\n[sbxp_top.VERSION, sbxp_dep.VERSION, micropip.list().get("sbxp-top")]');
       const refused = await sb.run(
         'import micropip\nfor r in ["sbxp-nowhere", "/test/fixtures/wheels/hello_sandbox-1.0-py3-none-any.whl"]:\n    try:\n        await micropip.install(r)\n    except ValueError as e:\n        print(type(e).__name__, e)',
@@ -253,6 +253,96 @@ test('micropip: code installs from the indexes its app chose, during its run and
     // Without the option, micropip is only the distribution's package, not installed here.
     absent: 'ModuleNotFoundError',
   });
+});
+
+test("micropip with network 'none': a name the app did not allow is refused before the page fetches anything, and every request is audited", async ({ host }) => {
+  const out = await host.evaluate(async (pypi) => {
+    type Audit = { reason: string; requested: string[]; allowed: boolean; ok?: boolean; error?: string };
+    const audits: Audit[] = [];
+    const onEvent = (e: { type: string }) => e.type === 'package-request' && audits.push(e as unknown as Audit);
+    const fetchedFor = (part: string) => performance.getEntriesByType('resource').filter((e) => e.name.includes(part)).length;
+    // A guest that encodes what it read into project names, for the index to receive.
+    const leak = 'import micropip\nsecret = "t0ken"\ntry:\n    await micropip.install(f"leak-{secret}")\nexcept ValueError as e:\n    print(e)';
+    const closed = await window.lib.createSandbox({ language: 'python', pypiIndexUrl: pypi, micropip: true, onEvent });
+    const refused = await closed.run(leak);
+    await closed.dispose();
+    const closedAudits = audits.splice(0);
+    // The same with the project allowed by name: the page does fetch it (the check above can fail).
+    const allowed = await window.lib.createSandbox({ language: 'python', pypiIndexUrl: pypi, micropip: true, allowPackages: ['sbxp-top'], onEvent });
+    const installed = await allowed.run(`import micropip\nawait micropip.install("sbxp-top==1.0")\n${leak.split('\n').slice(1).join('\n')}\nimport sbxp_top\nsbxp_top.VERSION`);
+    await allowed.dispose();
+    return { refused: refused.stdout, closedAudits, leakFetched: fetchedFor('leak-'), installed: { stdout: installed.stdout, value: installed.value }, allowedFetched: fetchedFor('/sbxp-top/json'), audits };
+  }, PYPI_PATH);
+  expect(out.refused).toMatch(/^micropip\.install: leak-t0ken: this sandbox has no network access, so code may install only packages the app names in allowPackages/);
+  expect(out.closedAudits).toEqual([expect.objectContaining({ reason: 'micropip', requested: ['leak-t0ken'], allowed: false, runSeq: 1 })]);
+  expect(out.leakFetched).toBe(0);
+  expect(out.installed).toEqual({ stdout: expect.stringMatching(/^micropip\.install: leak-t0ken: not among the packages this sandbox lets code install \(allowPackages\)/), value: '1.0' });
+  expect(out.allowedFetched).toBeGreaterThan(0);
+  expect(out.audits).toEqual([
+    expect.objectContaining({ reason: 'micropip', requested: ['sbxp-top==1.0'], allowed: true, ok: true, projects: 2, bytes: expect.any(Number) }),
+    expect.objectContaining({ reason: 'micropip', requested: ['leak-t0ken'], allowed: false }),
+  ]);
+});
+
+test('guest installs are capped per run (requests, new projects) and in bytes; a failed install is audited too', async ({ host }) => {
+  const out = await host.evaluate(
+    async ([index, pypi]) => {
+      const audits: Array<{ reason: string; allowed: boolean; ok?: boolean; error?: string }> = [];
+      const sb = await window.lib.createSandbox({
+        language: 'python',
+        packageIndexUrl: index,
+        pypiIndexUrl: pypi,
+        micropip: true,
+        allowPackages: 'any',
+        packageLimits: { maxInstallsPerRun: 3, maxProjectsPerRun: 1, maxInstallBytes: 2_000_000 },
+        onEvent: (e) => e.type === 'package-request' && audits.push(e as never),
+      });
+      const capped = await sb.run('import micropip\nfor r in ["sbxp-top", "sbx-gamma", "sbxp-nowhere", "sbx-beta"]:\n    try:\n        await micropip.install(r)\n        print("installed", r)\n    except ValueError as e:\n        print(e)');
+      await sb.dispose();
+      const small = await window.lib.createSandbox({ language: 'python', packageIndexUrl: index, packageLimits: { maxInstallBytes: 100 } });
+      const tooBig = await small.installPackages(['sbx-gamma']).then(() => 'installed', (e: Error) => `${e.name}: ${e.message}`);
+      await small.dispose();
+      return { capped: capped.stdout.split('\n').filter(Boolean), audits: audits.map((a) => [a.allowed, a.ok ?? null]), tooBig };
+    },
+    [INDEX_PATH, PYPI_PATH],
+  );
+  expect(out.capped).toEqual([
+    expect.stringMatching(/^micropip\.install: the installs of one run would bring more than 1 new projects \(packageLimits\.maxProjectsPerRun\): refused$/),
+    'installed sbx-gamma',
+    expect.stringMatching(/sbxp-nowhere is not on the package index/),
+    expect.stringMatching(/more than 3 install requests in one run \(packageLimits\.maxInstallsPerRun\)$/),
+  ]);
+  // Refused by a cap, done, failed at the index, refused by a cap.
+  expect(out.audits).toEqual([[false, null], [true, true], [true, false], [false, null]]);
+  expect(out.tooBig).toMatch(/^PackageError: the install's wheels are larger than 100 bytes \(packageLimits\.maxInstallBytes\); refused$/);
+});
+
+test("reset() starts from exactly the app's packages: what code installed (and installPackages added) is gone, and cannot shadow the next session's modules", async ({ host }) => {
+  const out = await host.evaluate(
+    async ([index, pypi]) => {
+      const starts: string[][] = [];
+      const sb = await window.lib.createSandbox({
+        language: 'python',
+        packageIndexUrl: index,
+        pypiIndexUrl: pypi,
+        packages: ['sbx-gamma'],
+        micropip: true,
+        allowPackages: 'any',
+        onEvent: (e) => e.type === 'packages-installed' && e.reason === 'start' && starts.push([...e.packages].sort()),
+      });
+      await sb.installPackages(['sbx-data']);
+      const installed = await sb.run('import micropip\nawait micropip.install("sbxp-top")\nimport sbxp_top, sbx_data\nsbxp_top.VERSION');
+      await sb.reset();
+      const after = await sb.run('import importlib.util, sys\n[bool(importlib.util.find_spec(m)) for m in ["sbx_gamma", "sbxp_top", "sbx_data"]] + [sys.path[0]]');
+      await sb.dispose();
+      return { installed: installed.value, after: after.value, starts };
+    },
+    [INDEX_PATH, PYPI_PATH],
+  );
+  expect(out.installed).toBe('2.0');
+  // The app's package is back; the guest's and the earlier installPackages' are not; the sandbox's own folder leads the path.
+  expect(out.after).toEqual([true, false, false, '/lib/ai_sandbox']);
+  expect(out.starts).toEqual([['sbx-gamma'], ['sbx-gamma']]);
 });
 
 test("an install exempts only what it unpacks from memoryLimitMB, not the guest's files written before it", async ({ host }) => {

@@ -177,12 +177,14 @@ open("a.txt", "w").write("a")`);
     const b = await pool.acquire();
     await b.fs.writeFile('b-upload.txt', 'B secret');
     await b.run('b_secret = 42');
+    // A kept its reference: the lease was revoked when A released it.
+    const stale = await Promise.all([a.fs.readFile('b-upload.txt'), a.run('b_secret')].map((p) => (p as Promise<unknown>).then(() => 'reached B', (e: Error) => e.name)));
     await pool.release(b);
     // User A again (the pool holds one sandbox): what is left of B, or of A's own planting?
     const again = await pool.acquire();
     const r = await again.run('import builtins, os\n[getattr(builtins, "seen", None), os.path.exists("b-upload.txt"), os.path.exists("a.txt"), "b_secret" in globals()]');
     await pool.dispose();
-    return { sameSandbox: again === a && b === a, value: r.value };
+    return { ownHandles: a !== b && b !== again && a !== again, stale, value: r.value };
   });
-  expect(seen).toEqual({ sameSandbox: true, value: [null, false, false, false] });
+  expect(seen).toEqual({ ownHandles: true, stale: ['DisposedError', 'DisposedError'], value: [null, false, false, false] });
 });

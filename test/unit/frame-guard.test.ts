@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DropReporter, MessageBudget } from '../../src/frame/message-budget.js';
 import { RunGuard } from '../../src/frame/run-guard.js';
-import { statusOf } from '../../src/host/run-status.js';
+import { LATE_REPORT_SLACK_MS, restartDetail, statusOf } from '../../src/host/run-status.js';
 import type { FrameEvent, RunRequest, SessionLimits } from '../../src/shared/protocol.js';
 import { definedMemories } from '../../src/worker/python/wasm-memories.js';
 import { homeParts } from '../../src/worker/python/guest-fs.js';
@@ -80,7 +80,7 @@ describe('RunGuard', () => {
   it('reports a worker that ended as failed, with the limit that ended it', () => {
     const { guard: g } = guard();
     g.output('stdout', 'partial');
-    expect(g.failed('flood', 'messages')).toMatchObject({ outcome: { kind: 'failed', error: { name: 'BridgeError', message: 'flood' } }, stdout: 'partial', limitsHit: ['messages'] });
+    expect(g.failed('flood', 'messages')).toMatchObject({ outcome: { kind: 'failed', error: { name: 'BridgeError', message: 'flood' } }, stdout: 'partial', limitsHit: ['messages'], workerEnded: true });
   });
 });
 
@@ -114,15 +114,30 @@ describe('statusOf', () => {
   const view = { abortRequested: false, elapsedMs: 10, timeoutMs: 1000 };
   const interrupted = { kind: 'interrupted' as const, error: { name: 'KeyboardInterrupt', message: '' } };
   it('decides timeout, abort or error for an interrupt from what the host knows', () => {
-    expect(statusOf(interrupted, { ...view, abortRequested: true }).status).toBe('aborted');
-    expect(statusOf(interrupted, { ...view, elapsedMs: 1000 }).status).toBe('timeout');
-    expect(statusOf(interrupted, view)).toEqual({ status: 'error', error: interrupted.error });
+    expect(statusOf(interrupted, { ...view, abortRequested: true })).toMatchObject({ status: 'aborted', decidedBy: 'host' });
+    expect(statusOf(interrupted, { ...view, elapsedMs: 1000 })).toMatchObject({ status: 'timeout', decidedBy: 'host' });
+    expect(statusOf(interrupted, view)).toEqual({ status: 'error', error: interrupted.error, decidedBy: 'engine' });
   });
-  it('maps the other outcomes', () => {
-    expect(statusOf({ kind: 'returned' }, view).status).toBe('ok');
-    expect(statusOf({ kind: 'threw', error: { name: 'E', message: '' }, memory: true }, view).status).toBe('memory');
+  it("maps the other outcomes, marking them as the engine's account", () => {
+    expect(statusOf({ kind: 'returned' }, view)).toEqual({ status: 'ok', decidedBy: 'engine' });
+    expect(statusOf({ kind: 'threw', error: { name: 'E', message: '' }, memory: true }, view)).toMatchObject({ status: 'memory', decidedBy: 'engine' });
     expect(statusOf({ kind: 'threw', error: { name: 'E', message: '' } }, view).status).toBe('error');
-    expect(statusOf({ kind: 'failed', error: { name: 'E', message: '' } }, view).status).toBe('crashed');
+    expect(statusOf({ kind: 'failed', error: { name: 'E', message: '' } }, view)).toMatchObject({ status: 'crashed', decidedBy: 'engine' });
+    // A worker the frame ended: the frame's word.
+    expect(statusOf({ kind: 'failed', error: { name: 'E', message: '' } }, view, true)).toMatchObject({ status: 'crashed', decidedBy: 'host' });
+  });
+  it("turns any report that arrives past the limit and its slack into the host's timeout", () => {
+    const late = { ...view, elapsedMs: view.timeoutMs + LATE_REPORT_SLACK_MS + 1 };
+    for (const outcome of [{ kind: 'returned' as const }, { kind: 'threw' as const, error: { name: 'E', message: '' }, memory: true }, interrupted]) {
+      expect(statusOf(outcome, late)).toMatchObject({ status: 'timeout', decidedBy: 'host', error: { name: 'TimeoutError', message: expect.stringMatching(/1000 ms time limit: its engine reported after 1251 ms/) } });
+    }
+    expect(statusOf({ kind: 'returned' }, { ...view, elapsedMs: view.timeoutMs + LATE_REPORT_SLACK_MS })).toMatchObject({ status: 'ok' });
+    // The caller's abort still names what happened.
+    expect(statusOf(interrupted, { ...late, abortRequested: true }).status).toBe('aborted');
+  });
+  it('cuts what an engine said to a short detail for lifecycle events', () => {
+    expect(restartDetail(undefined)).toEqual({});
+    expect(restartDetail('é'.repeat(500)).detail).toBe('é'.repeat(100));
   });
 });
 

@@ -25,6 +25,8 @@ describe('resolveSandboxOptions', () => {
       autoInstall: false,
       micropip: false,
       packageTimeoutMs: 120_000,
+      allowPackages: undefined,
+      packageLimits: { maxInstallsPerRun: 10, maxProjectsPerRun: 100, maxInstallBytes: 512 * 1024 * 1024, maxTotalBytes: 1024 * 1024 * 1024 },
     });
     expect(DEFAULTS).toMatchObject({ timeoutMs: 30000, memoryLimitMB: { javascript: 256, python: 512 } });
     expect(resolveSandboxOptions({ language: 'python' }).memoryLimitMB).toBe(512);

@@ -49,9 +49,9 @@ describe('fetchWheels', () => {
     try {
       const { createHash } = await import('node:crypto');
       const good = createHash('sha256').update(new Uint8Array(wheel)).digest('hex');
-      const files = await fetchWheels(plan(good), new URL('http://index.test/'), new Map(), fail, { timeoutMs: 5000 });
+      const files = await fetchWheels(plan(good), new URL('http://index.test/'), fail, { timeoutMs: 5000, onBytes: () => {} });
       expect(new Uint8Array(files['w-1.0-py3-none-any.whl']!)).toEqual(new Uint8Array(wheel));
-      await expect(fetchWheels(plan(sha), new URL('http://index.test/'), new Map(), fail, { timeoutMs: 5000 })).rejects.toThrow(
+      await expect(fetchWheels(plan(sha), new URL('http://index.test/'), fail, { timeoutMs: 5000, onBytes: () => {} })).rejects.toThrow(
         `w-1.0-py3-none-any.whl from http://index.test/w-1.0-py3-none-any.whl does not match the lock file's sha256 (expected ${sha}, got ${good}): refused`,
       );
     } finally {
@@ -66,13 +66,45 @@ describe('fetchWheels', () => {
       const good = createHash('sha256').update(new Uint8Array(wheel)).digest('hex');
       const url = 'http://files.test/w-1.0-py3-none-any.whl';
       const fromIndex = (sha256: string) => ({ ...plan(''), names: [], files: [], hashes: {}, indexWheels: [{ name: 'w', version: '1.0', url, sha256 }] });
-      const files = await fetchWheels(fromIndex(good), undefined, new Map(), fail, { timeoutMs: 5000 });
+      const files = await fetchWheels(fromIndex(good), undefined, fail, { timeoutMs: 5000, onBytes: () => {} });
       expect(Object.keys(files)).toEqual([url]);
-      await expect(fetchWheels(fromIndex(sha), undefined, new Map(), fail, { timeoutMs: 5000 })).rejects.toThrow(
+      await expect(fetchWheels(fromIndex(sha), undefined, fail, { timeoutMs: 5000, onBytes: () => {} })).rejects.toThrow(
         `${url} does not match the package index's sha256 (expected ${sha}, got ${good}): refused`,
       );
     } finally {
       restore();
+    }
+  });
+
+  it('fetches a few wheels at a time, keeps none, and cancels the rest once the byte budget refuses one', async () => {
+    const original = globalThis.fetch;
+    let inFlight = 0;
+    let most = 0;
+    const aborted: string[] = [];
+    globalThis.fetch = (async (url: string, init?: RequestInit) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      init?.signal?.addEventListener('abort', () => aborted.push(String(url)));
+      return new Response(new Uint8Array(1000));
+    }) as typeof fetch;
+    try {
+      const urls = Array.from({ length: 12 }, (_, i) => `http://files.test/w${i}-1.0-py3-none-any.whl`);
+      const many = { names: [], files: [], hashes: {}, wheelUrls: urls, indexWheels: [], projects: new Map() };
+      const files = await fetchWheels(many, undefined, fail, { timeoutMs: 5000, onBytes: () => {} });
+      expect(Object.keys(files)).toHaveLength(12);
+      expect(most).toBe(4);
+      let taken = 0;
+      const refuse = (bytes: number) => {
+        taken += bytes;
+        if (taken > 2500) throw new Error('too many bytes');
+      };
+      await expect(fetchWheels(many, undefined, fail, { timeoutMs: 5000, onBytes: refuse })).rejects.toThrow('too many bytes');
+      // Past the budget nothing more is read: at most the fetches already under way.
+      expect(taken).toBeLessThanOrEqual(4000);
+    } finally {
+      globalThis.fetch = original;
     }
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { anthropicToolResult, createRunCodeTool, forAnthropic, forOpenAI, forOpenAIResponses, formatRunResult, parseRunCodeArguments, runCodeToolDefinition, runResultParts } from '../../src/tool.js';
 import type { RunResult } from '../../src/shared/types.js';
 
-const result = (over: Partial<RunResult>): RunResult => ({ status: 'ok', stdout: '', stderr: '', outputs: [], stateLost: false, durationMs: 12.34, ...over });
+const result = (over: Partial<RunResult>): RunResult => ({ status: 'ok', decidedBy: 'engine', stdout: '', stderr: '', outputs: [], stateLost: false, durationMs: 12.34, ...over });
 
 describe('runCodeToolDefinition', () => {
   it('describes both languages by default as a closed JSON schema', () => {

@@ -105,6 +105,16 @@ export const PY_CASES: HostileCase[] = [
   { name: 'except BaseException around a loop', category: 'loops', code: 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'signal.signal(SIGINT) then loop', category: 'loops', code: 'import signal\nsignal.signal(signal.SIGINT, lambda *a: None)\nwhile True:\n    pass', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'switching the interrupt buffer off', category: 'loops', code: 'import pyodide_js\npyodide_js.setInterruptBuffer(None)\nwhile True:\n    pass', expect: ['timeout'], timeoutMs: T, withinMs: killed },
+  // The engine's own deadline check reads a slot the guest can reach: with it zeroed the loop ends
+  // by itself before the frame is removed, and only the host's clock says it came too late.
+  {
+    name: "zeroing the engine's deadline, then finishing after the limit",
+    category: 'loops',
+    code: 'import pyodide_js, time\nmodule = pyodide_js._module\nend = time.time() + 2.2\nwhile time.time() < end:\n    module.aiSandboxDeadline = 0\n"finished late"',
+    expect: ['timeout'],
+    timeoutMs: T,
+    withinMs: killed,
+  },
   { name: 'an endless asyncio loop', category: 'loops', code: 'import asyncio\nwhile True:\n    await asyncio.sleep(0)', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'catastrophic regex backtracking', category: 'loops', code: 'import re\nre.match(r"(a+)+$", "a" * 40 + "b")', expect: ['timeout'], timeoutMs: T, withinMs: killed },
   { name: 'one long C call', category: 'loops', code: 'sum(range(10 ** 12))', expect: ['timeout'], timeoutMs: T, withinMs: killed },

@@ -33,6 +33,8 @@ export function hostileSuite(language: 'javascript' | 'python', cases: HostileCa
         const took = Date.now() - started;
         expect(c.expectIn?.[browserName] ?? c.expect, `status was ${r.status}: ${r.error?.name} ${r.error?.message}`).toContain(r.status);
         expect(took).toBeLessThan(c.withinMs);
+        // A time limit is the host's to decide, never the engine's.
+        if (r.status === 'timeout') expect(r.decidedBy).toBe('host');
         if ('value' in c) expect(r.value).toEqual(c.value);
         if (c.valueSatisfies) expect(c.valueSatisfies(r.value), `value was ${JSON.stringify(r.value)}`).toBe(true);
 

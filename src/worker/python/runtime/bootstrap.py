@@ -5,7 +5,9 @@ import json
 import random
 import sys
 
-sys.path.append("/lib/ai_sandbox")
+# First on the path: no module a guest installs (a wheel's top-level `_ai_sandbox`, say) can
+# shadow the sandbox's own.
+sys.path.insert(0, "/lib/ai_sandbox")
 
 import _ai_sandbox  # noqa: E402
 from _ai_sandbox import recursion  # noqa: E402
