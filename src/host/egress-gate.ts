@@ -274,6 +274,11 @@ export class EgressGate {
     return `the installs of one run would bring more than ${maxProjectsPerRun} new projects (packageLimits.maxProjectsPerRun): refused`;
   }
 
+  /** How many more new projects the run's installs may bring. */
+  projectsLeft(run: ActiveRun): number {
+    return Math.max(0, this.o.packageLimits.maxProjectsPerRun - run.projects);
+  }
+
   /** The byte budget of one install's wheels (`packageLimits.maxInstallBytes`). */
   installBudget(): ByteBudget {
     return new ByteBudget(this.o.packageLimits.maxInstallBytes, (max) => new PackageError(`the install's wheels are larger than ${max} bytes (packageLimits.maxInstallBytes); refused`));

@@ -139,7 +139,7 @@ export class PackageInstaller {
     const runSeq = run?.runSeq;
     let refused = false;
     try {
-      const plan = await this.plan(requests);
+      const plan = await this.plan(requests, run);
       if (run) {
         const newProjects = [...plan.projects.keys()].filter((name) => !this.installed.has(name)).length;
         const why = gate.projectsRefusal(newProjects, run);
@@ -180,7 +180,7 @@ export class PackageInstaller {
   }
 
   /** What `requests` need: from the lock file, and from `pypiIndexUrl` when the app named one. */
-  private async plan(requests: string[]): Promise<PackagePlan> {
+  private async plan(requests: string[], run?: ActiveRun): Promise<PackagePlan> {
     const { packageIndexUrl, pypiIndexUrl, packageTimeoutMs } = this.host.options;
     const lock = readLockfile(this.lockBytes!);
     const base = globalThis.document?.baseURI;
@@ -193,6 +193,8 @@ export class PackageInstaller {
         lockAvailable: packageIndexUrl !== undefined,
         installed: this.installed,
         getJson: (url: string) => getIndexJson(url, packageTimeoutMs, fail),
+        // A guest's install looks up no more projects than its run may still bring.
+        ...(run && { maxIndexProjects: this.host.gate.projectsLeft(run) }),
         fail,
       });
     } catch (error) {

@@ -10,6 +10,10 @@
 import { compare, parse, valid } from '@renovatebot/pep440';
 import { importNames, isWheelUrl, normalizeName, planPackages, type LockPackage, type Lockfile, type PackagePlan } from './packages.js';
 import { evaluateMarker, parseRequirement, pyodideEnvironment, versionSatisfies, type Requirement } from './requirements.js';
+import { readBody } from './read-body.js';
+
+/** The largest JSON API page read (a project with thousands of releases is a few megabytes). */
+const MAX_PAGE_BYTES = 64 * 1024 * 1024;
 
 /** A file of a release, as the JSON API lists it (the fields used here). */
 interface IndexFile {
@@ -55,6 +59,8 @@ export interface ResolveContext {
   installed: ReadonlyMap<string, string | undefined>;
   /** Reads a JSON API page: its JSON, undefined for a 404; throws the failure otherwise. */
   getJson(url: string): Promise<unknown>;
+  /** The most projects the resolution may look up on the index (each is a page the host fetches); unbounded when absent. */
+  maxIndexProjects?: number;
   fail(message: string): Error;
 }
 
@@ -86,6 +92,8 @@ export async function resolveRequirements(requests: string[], ctx: ResolveContex
   const lockNames: string[] = [];
   const wheels: IndexWheel[] = [];
   const queue: Array<{ req: Requirement; by: string | undefined }> = [];
+  /** Projects looked up on the index so far. */
+  let looked = 0;
   for (const text of requests) {
     try {
       queue.push({ req: parseRequirement(text), by: undefined });
@@ -130,6 +138,7 @@ export async function resolveRequirements(requests: string[], ctx: ResolveContex
           : `"${wanted}"${neededBy} is not a package of this Pyodide distribution (set pypiIndexUrl to install pure-Python wheels from a PyPI-compatible index, or give a wheel URL)`,
       );
     }
+    if (++looked > (ctx.maxIndexProjects ?? Infinity)) throw ctx.fail(`resolving ${requests.join(', ').slice(0, 200)} would look up more than ${ctx.maxIndexProjects} projects on the index: refused`);
     const projectUrl = new URL(`${req.key}/json`, ctx.indexUrl).href;
     const project = (await ctx.getJson(projectUrl)) as IndexProject | undefined;
     if (project === undefined) throw ctx.fail(`${wanted}${neededBy} is not on the package index ${ctx.indexUrl.href} (HTTP 404 for ${projectUrl})${distributionHint}`);
@@ -193,33 +202,26 @@ export async function planWithIndex(lock: Lockfile, requests: string[], base: st
   return plan;
 }
 
-const pages = new Map<string, Promise<unknown>>();
-
 /**
- * Fetches a JSON API page (once per page load while it succeeds), bounded by `timeoutMs`: its JSON,
- * or undefined for a 404. Throws `fail` errors for anything else.
+ * Fetches a JSON API page, bounded by `timeoutMs` and {@link MAX_PAGE_BYTES}: its JSON, or
+ * undefined for a 404. Throws `fail` errors for anything else. Nothing is kept on the page (a
+ * guest's installs must not pile up in its memory); the browser's HTTP cache may answer repeats.
  */
-export function getIndexJson(url: string, timeoutMs: number, fail: (message: string, cause?: unknown) => Error): Promise<unknown> {
-  let page = pages.get(url);
-  if (!page) {
-    const signal = AbortSignal.timeout(timeoutMs);
-    page = fetch(url, { signal, headers: { Accept: 'application/json' } })
-      .then(
-        async (r) => {
-          if (r.status === 404) return undefined;
-          if (!r.ok) throw fail(`could not fetch ${url}: HTTP ${r.status}`);
-          try {
-            return (await r.json()) as unknown;
-          } catch (cause) {
-            if (signal.aborted) throw cause;
-            throw fail(`${url} is not JSON`, cause);
-          }
-        },
-        (cause) => Promise.reject(fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause)),
-      )
-      .catch((error: unknown) => Promise.reject(signal.aborted ? fail(`fetching ${url} timed out after ${timeoutMs} ms (packageTimeoutMs)`) : error));
-    pages.set(url, page);
-    page.catch(() => pages.delete(url));
+export async function getIndexJson(url: string, timeoutMs: number, fail: (message: string, cause?: unknown) => Error): Promise<unknown> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const r = await fetch(url, { signal, headers: { Accept: 'application/json' } }).catch((cause: unknown) => {
+      throw fail(`could not fetch ${url} (is it reachable from this page, with CORS if on another origin?)`, cause);
+    });
+    if (r.status === 404) return undefined;
+    if (!r.ok) throw fail(`could not fetch ${url}: HTTP ${r.status}`);
+    const body = await readBody(r, { max: MAX_PAGE_BYTES, tooLarge: () => fail(`${url} is larger than ${MAX_PAGE_BYTES} bytes: refused`) });
+    try {
+      return JSON.parse(new TextDecoder().decode(body)) as unknown;
+    } catch (cause) {
+      throw fail(`${url} is not JSON`, cause);
+    }
+  } catch (error) {
+    throw signal.aborted ? fail(`fetching ${url} timed out after ${timeoutMs} ms (packageTimeoutMs)`) : error;
   }
-  return page;
 }

@@ -48,7 +48,7 @@ export interface SandboxOptions {
   /** Largest file `sandbox.fs.readFile` hands back (`SandboxFileError` with `EFBIG` past it). Default 64 MiB. */
   maxFileBytes?: number;
   /**
-   * Python: packages to install before the sandbox is ready (and again after any restart): names
+   * Python: packages to install before the sandbox is ready (and again after any restart or reset): names
    * from Pyodide's distribution (`numpy`, `pandas`…, dependencies included; needs
    * `packageIndexUrl`), requirements such as `"attrs>=23"` resolved on `pypiIndexUrl`, or URLs of
    * wheels.
@@ -72,9 +72,10 @@ export interface SandboxOptions {
    */
   pypiIndexUrl?: string | URL;
   /**
-   * Python: before each run, find the modules the code imports (Pyodide's `find_imports`) and
-   * install the ones the package index provides and the sandbox lacks, dependencies included; then
-   * run. Reported through `onProgress` (`packages` phase) and a `packages-installed` event. Imports
+   * Python: before each run, read the modules the code's import statements name (on the host,
+   * from the code's text; Pyodide's `find_imports` may only drop names that are no real import) and
+   * install the ones the package index provides and the sandbox lacks, dependencies included (and
+   * allowed by `allowPackages`, when given); then run. Reported through `onProgress` (`packages` phase) and a `packages-installed` event. Imports
    * the index does not have are left to the run (a `ModuleNotFoundError` with a hint). Needs
    * `packageIndexUrl`. Default false.
    */
@@ -83,7 +84,8 @@ export interface SandboxOptions {
    * Python: guest code may install packages itself: `import micropip; await micropip.install("tabulate")`
    * (micropip's signature, this library's module) asks the host page, which installs from
    * `packageIndexUrl` and `pypiIndexUrl` as `installPackages` does, during the run, and again after
-   * restarts. Requirements only: URLs, `index_urls` and `credentials` are refused. A refusal raises
+   * engine restarts (not after `reset()`). Requirements only: URLs, `index_urls` and `credentials`
+   * are refused, and with `network: 'none'` every install unless `allowPackages` allows it. A refusal raises
    * `micropip.InstallError` (a `ValueError`) with the `PackageError`'s message; each install is a
    * `packages-installed` event with `reason: 'micropip'`. Needs one of the two indexes. Default false.
    */

@@ -100,3 +100,11 @@ describe('isPureWheel', () => {
     expect(isPureWheel('a-1.0.tar.gz', '3.14')).toBe(false);
   });
 });
+
+describe('resolution bounds', () => {
+  it("looks up no more projects on the index than it may (a guest's run has only so many left)", async () => {
+    const ctx = context({ maxIndexProjects: 1 });
+    await expect(resolveRequirements(['sbxp-top'], ctx)).rejects.toThrow(/would look up more than 1 projects on the index: refused/);
+    expect(ctx.asked.filter((u) => !/\/\d[^/]*\/json$/.test(u))).toHaveLength(1);
+  });
+});
