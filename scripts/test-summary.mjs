@@ -1,5 +1,7 @@
 // Sums the Vitest and Playwright JSON reports into the one line CI reads:
-// "N passed, N failed, N skipped". Exits non-zero if a report is missing or anything failed.
+// "N passed, N failed, N skipped". Exits non-zero if a report is missing or anything failed. A
+// missing report (its runner was killed, or never ran) counts as one failure, so that the line
+// itself never reads as a pass.
 import { existsSync, readFileSync } from 'node:fs';
 
 const [vitestPath, playwrightPath] = process.argv.slice(2);
@@ -14,8 +16,9 @@ if (vitestPath && existsSync(vitestPath)) {
   failed += r.numFailedTests ?? 0;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 } else {
-  console.error(`no Vitest report at ${vitestPath}`);
+  console.error(`no Vitest report at ${vitestPath}: counted as a failure`);
   missing = true;
+  failed += 1;
 }
 
 if (playwrightPath && existsSync(playwrightPath)) {
@@ -24,8 +27,9 @@ if (playwrightPath && existsSync(playwrightPath)) {
   failed += r.stats?.unexpected ?? 0;
   skipped += r.stats?.skipped ?? 0;
 } else {
-  console.error(`no Playwright report at ${playwrightPath}`);
+  console.error(`no Playwright report at ${playwrightPath}: counted as a failure`);
   missing = true;
+  failed += 1;
 }
 
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

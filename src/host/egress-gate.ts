@@ -36,6 +36,7 @@ export interface ActiveRun {
 /** Which projects guest code may have installed; undefined means the default rule (see {@link EgressGate.installRefusal}). */
 export type PackageAllowance = (normalizedName: string) => boolean;
 
+/** What a sandbox's gate decides with: the app's grants and caps, and where its audit events go. */
 export interface EgressGateOptions {
   tools: ReadonlyMap<string, Tool>;
   network: NetworkPolicy | undefined;

@@ -20,6 +20,7 @@ import type { EngineAssets } from './assets.js';
 import { fetchWheels, importNames, indexLockfile, normalizeName, planPackages, readLockfile, type PackagePlan } from './packages.js';
 import { scanImports } from './python-imports.js';
 
+/** What the installer needs from its sandbox. */
 export interface InstallerHost {
   options: ResolvedSandboxOptions;
   gate: EgressGate;

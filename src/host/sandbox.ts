@@ -11,8 +11,7 @@ import { loadAssets, manifestAt, type BundledEngines, type EngineAssets, type Ma
 import type { LimitName, RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
 import { raceRun, type Ending } from './run-race.js';
-import type { HostView } from './run-status.js';
-import { restartDetail, statusOf } from './run-status.js';
+import { restartDetail, statusOf, type HostView } from './run-status.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
 import { EgressGate } from './egress-gate.js';
 import { PackageInstaller } from './package-installer.js';
@@ -267,12 +266,13 @@ class SandboxImpl implements Sandbox {
         maxOutputBytes: options.maxOutputBytes,
         maxValueBytes: this.options.maxValueBytes,
       };
-      const raced = await raceRun(session, request, {
+      const { ending, abortRequested, elapsedMs } = await raceRun(session, request, {
         selfTimed: this.language === 'javascript',
         signal: options.signal,
         disposed: this.disposedSignal.signal,
-      }).finally(() => this.gate.endRun(gateRun));
-      const { ending, abortRequested, elapsedMs } = raced;
+      });
+      // The run is over: its tools, requests and installs are told to stop before its output is awaited.
+      this.gate.endRun(gateRun);
       if (ending.kind === 'report') await streamed.caughtUp(ending.report.outputEvents);
       const run = { started, runSeq };
       if (ending.kind === 'stop') return this.finishStopped(session, ending, streamed.text, run);
@@ -354,13 +354,12 @@ class SandboxImpl implements Sandbox {
     }
     const limits = report.limitsHit;
     if (limits.includes('output') || limits.includes('value')) result.truncated = true;
-    const failed = outcome.kind === 'failed';
     if (outcome.kind === 'failed') {
       // The frame's own words stand as the message; the engine's are only a detail.
       if (failureSeen) this.retire(session, 'crashed', `${outcome.error.message}; it was restarted`, run.runSeq);
       else this.retire(session, 'crashed', 'the engine reported that it failed; it was restarted', run.runSeq, outcome.error.message);
     }
-    return this.finish(result, { ...run, stateLost: Boolean(report.stateLost) || failed, limits, memoryBytes: report.memoryBytes });
+    return this.finish(result, { ...run, stateLost: Boolean(report.stateLost) || outcome.kind === 'failed', limits, memoryBytes: report.memoryBytes });
   }
 
   /** Stamps a result with its duration and lost state, and reports it to `onEvent`. */

@@ -153,7 +153,7 @@ export class QuickJsEngine implements Engine {
   /** Ends what the run left and frees memory it still holds; true when the guest's state was lost. */
   private async cleanUpAfter(outcome: EngineOutcome): Promise<boolean> {
     try {
-      if (await this.settleAfterRun()) return true;
+      if (await this.settleAfterRun(outcome)) return true;
       return outcome.kind === 'threw' && outcome.memory === true && (await this.recoverFromMemoryPressure());
     } catch {
       // The instance broke while ending a storm of promise jobs (QuickJS aborted): a fresh one.
@@ -240,14 +240,17 @@ export class QuickJsEngine implements Engine {
    * loop such as `for(;;) await 0`. If jobs keep coming, the runtime is replaced. True when the
    * guest's state was lost.
    */
-  private async settleAfterRun(): Promise<boolean> {
+  private async settleAfterRun(outcome: EngineOutcome): Promise<boolean> {
     this.realm.clearTimers();
     this.runtime.setInterruptHandler(() => true);
-    // Bounded in time: a storm of jobs that double is replaced, not drained.
+    // Bounded in time: a storm of jobs that double is replaced, not drained. One job at a time, so
+    // the budget is checked between jobs: at the memory limit one job can take seconds (each
+    // allocation collects a heap of millions of queued promises; a Node run once spent 14 minutes
+    // in one call of 100), and then nothing is drained at all.
+    const atLimit = (outcome.kind === 'threw' && outcome.memory === true) || this.wasmMemoryExhausted();
     const until = performance.now() + SETTLE_MS;
-    while (this.runtime.hasPendingJob() && performance.now() < until) {
-      const r = this.runtime.executePendingJobs(100);
-      r.error?.dispose();
+    while (!atLimit && this.runtime.hasPendingJob() && performance.now() < until) {
+      this.runtime.executePendingJobs(1).error?.dispose();
     }
     if (!this.runtime.hasPendingJob()) return false;
     await this.replaceRuntime();
