@@ -43,7 +43,7 @@ export class SandboxFrame implements FrameApi {
       onDropped: (count, reason) => emit({ type: 'dropped', count, reason }),
       // During a run its report says why; otherwise the host hears it here.
       onEnded: (error) => {
-        if (!this.current) emit({ type: 'worker-ended', message: error.message, ...(error.limit && { limit: error.limit }), ...(error.detail && { detail: error.detail }) });
+        if (!this.current) emit({ type: 'worker-ended', message: error.message, ...(error.limit && { limit: error.limit }) });
       },
     });
   }

@@ -25,8 +25,6 @@ export class WorkerEndedError extends Error {
   constructor(
     message: string,
     readonly limit?: LimitName,
-    /** What the worker's own error said: guest text, capped, never part of `message`. */
-    readonly detail?: string,
   ) {
     super(message);
     this.name = 'WorkerEndedError';
@@ -104,7 +102,9 @@ export class WorkerLink {
         this.worker = this.spawn('data');
         return;
       }
-      this.end(new WorkerEndedError('the worker failed to load or crashed', undefined, event.message ? cutUtf8(String(event.message), 200) : undefined));
+      // What the worker's own error said is guest text: quoted, and cut short.
+      const said = event.message ? ` (it said: ${JSON.stringify(cutUtf8(String(event.message), 200))})` : '';
+      this.end(new WorkerEndedError(`the worker failed to load or crashed${said}`));
     });
     worker.addEventListener('messageerror', () => worker === this.worker && this.violation('a message that could not be read'));
     worker.addEventListener('message', (event) => worker === this.worker && this.receive(event.data));

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import { frameAlteration } from '../shared/frame-csp.js';
 import { SandboxStartError } from '../shared/errors.js';
+import { cutUtf8 } from '../shared/utf8.js';
 import type { LimitName } from '../shared/events.js';
 import {
   isFrameEvent,
@@ -48,8 +49,11 @@ const FRAME_LOAD_TIMEOUT_MS = 20_000;
 /** How long a loaded frame may take to answer; it only has to run one small inline script. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 
+/** The longest account of a worker's end the host takes from the frame (its own words, and at most 200 bytes of the worker's). */
+const MAX_FRAME_MESSAGE_BYTES = 1000;
+
 /** Why a session ended: removed by its owner, or its worker died (or was stopped by the frame). */
-export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string; limit?: LimitName; /** What the worker said (guest text, capped). */ detail?: string };
+export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string; limit?: LimitName };
 
 /** Thrown by the session's calls when it ends before they return. */
 export class SessionEndedError extends Error {
@@ -130,7 +134,7 @@ export class FrameSession {
         return this.onDropped?.('worker', data.count, data.reason);
       case 'worker-ended':
         this.onReady?.(data);
-        return this.end({ kind: 'crashed', message: data.message, ...(data.limit && { limit: data.limit }), ...(data.detail && { detail: data.detail.slice(0, 200) }) });
+        return this.end({ kind: 'crashed', message: cutUtf8(data.message, MAX_FRAME_MESSAGE_BYTES), ...(data.limit && { limit: data.limit }) });
     }
   }
 
@@ -184,7 +188,7 @@ export class FrameSession {
         if (event.type === 'frame-ready') {
           this.sharedInterrupt = event.sharedInterrupt;
           resolve();
-        } else if (event.type === 'worker-ended') reject(new SandboxStartError(`the sandbox worker failed to start: ${event.message}${event.detail ? ` (${event.detail})` : ''}`));
+        } else if (event.type === 'worker-ended') reject(new SandboxStartError(`the sandbox worker failed to start: ${event.message}`));
       };
     });
     // Copies: the page keeps its cached bytes for the next sandbox or restart.

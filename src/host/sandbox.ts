@@ -195,8 +195,7 @@ class SandboxImpl implements Sandbox {
     this.session = undefined;
     if (this.disposed) return;
     this.stateLostSinceLastRun = true;
-    const frameSaid = reason.kind === 'crashed' ? reason.message : 'the frame was removed';
-    this.emit({ type: 'sandbox-restarted', reason: 'crashed', message: frameSaid, ...restartDetail(reason.kind === 'crashed' ? reason.detail : undefined) });
+    this.emit({ type: 'sandbox-restarted', reason: 'crashed', message: reason.kind === 'crashed' ? reason.message : 'the frame was removed' });
     // Start the replacement now so the next run does not pay for it.
     if (!this.starting) this.startSession();
   }

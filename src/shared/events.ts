@@ -59,9 +59,10 @@ export type SandboxEvent =
       bytes?: number;
     })
   /**
-   * The engine was replaced: state is lost. `message` is the host's own account; `detail`, when
-   * present, is what the engine or its worker said about it: guest-controlled text, at most 200
-   * characters, never a guarantee.
+   * The engine was replaced: state is lost. `message` is the host's or the frame's own account
+   * (where it repeats what a dying worker said, that is quoted and cut at 200 bytes); `detail`,
+   * when present, is what the engine reported about its own failure: guest-controlled text, at
+   * most 200 bytes, never a guarantee.
    */
   | (SandboxEventBase & { type: 'sandbox-restarted'; reason: RestartReason; message: string; detail?: string })
   | (SandboxEventBase & { type: 'sandbox-disposed' })

@@ -86,9 +86,9 @@ export type FrameEvent =
   | ({ type: 'host-call' } & HostCall)
   /**
    * The worker is gone: it crashed, or the frame stopped it for breaking the protocol or its limits.
-   * `message` is the frame's account; `detail` what the worker's own error said (guest text, capped).
+   * `message` is the frame's account (what the worker said, if anything, quoted and cut short).
    */
-  | { type: 'worker-ended'; message: string; limit?: LimitName; detail?: string }
+  | { type: 'worker-ended'; message: string; limit?: LimitName }
   /** Messages from the worker that failed validation and were dropped, summarized (at most a few per second). */
   | { type: 'dropped'; count: number; reason: string };
 
@@ -281,7 +281,7 @@ export function isFrameEvent(v: unknown): v is FrameEvent {
     case 'host-call':
       return isHostCall(v);
     case 'worker-ended':
-      return typeof v.message === 'string' && (v.limit === undefined || LIMIT_NAMES.has(v.limit as string)) && (v.detail === undefined || typeof v.detail === 'string');
+      return typeof v.message === 'string' && (v.limit === undefined || LIMIT_NAMES.has(v.limit as string));
     case 'dropped':
       return isCount(v.count) && typeof v.reason === 'string';
     default:
