@@ -59,6 +59,7 @@ export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string;
 export class SessionEndedError extends Error {
   constructor(readonly reason: EndReason) {
     super(reason.kind === 'crashed' ? `the sandbox worker ended: ${reason.message}` : 'the sandbox was stopped');
+    this.name = 'SessionEndedError';
   }
 }
 

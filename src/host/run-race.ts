@@ -57,6 +57,8 @@ export async function raceRun(
   const cleanups: Array<() => void> = [];
   const after = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
   const on = (target: AbortSignal, fn: () => void) => {
+    // A signal that aborted before the run was sent (while it waited for a restart or an install) fires no event.
+    if (target.aborted) return fn();
     target.addEventListener('abort', fn, { once: true });
     cleanups.push(() => target.removeEventListener('abort', fn));
   };

@@ -30,6 +30,15 @@ function reportCallbackError(error: unknown): void {
   });
 }
 
+/** `promise`'s value, or undefined once `signal` aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return promise;
+  let onAbort!: () => void;
+  const aborted = new Promise<undefined>((resolve) => (onAbort = () => resolve(undefined)));
+  signal.addEventListener('abort', onAbort, { once: true });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 /** The result of a run the host stopped (or never started). */
 function stopped(status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }): Omit<RunResult, 'durationMs' | 'stateLost'> {
   const name: Record<typeof status, string> = { aborted: 'AbortError', timeout: 'TimeoutError', crashed: 'CrashError' };
@@ -230,9 +239,19 @@ class SandboxImpl implements Sandbox {
   }
 
   private async runNow(code: string, options: ResolvedRunOptions): Promise<RunResult> {
-    if (this.disposed) return this.finish(stopped('aborted', 'the sandbox was disposed'), { started: performance.now() });
-    if (options.signal?.aborted) return this.finish(stopped('aborted', 'the run was aborted before it started'), { started: performance.now() });
-    const session = await this.ensureSession();
+    /** A run that never reached its engine: disposed, or aborted while it waited (for a restart, say). */
+    const unsent = (runSeq?: number) =>
+      this.finish(stopped('aborted', this.disposed ? 'the sandbox was disposed' : 'the run was aborted before it started'), { started: performance.now(), runSeq });
+    if (this.disposed || options.signal?.aborted) return unsent();
+    let session: FrameSession | undefined;
+    try {
+      session = await untilAborted(this.ensureSession(), options.signal);
+    } catch (error) {
+      // Disposed while the engine was (re)starting: the run ends aborted, as dispose() promises.
+      if (this.disposed) return unsent();
+      throw error;
+    }
+    if (!session) return unsent();
     // The run's own time starts once its engine is ready (after any restart it had to wait for).
     const started = performance.now();
     const runSeq = ++this.runSeq;
@@ -244,6 +263,7 @@ class SandboxImpl implements Sandbox {
         try {
           await this.installer.installImports(session, code, gateRun);
         } catch (error) {
+          if (this.disposed) return unsent(runSeq);
           // The frame rejects with its WorkerEndedError when it stops the worker, and reports the end
           // as an event; which arrives first varies (WebKit: often the rejection).
           if (!(error instanceof SessionEndedError) && (error as Error | undefined)?.name !== 'WorkerEndedError') throw error;
@@ -255,6 +275,8 @@ class SandboxImpl implements Sandbox {
           return this.finish(stopped('crashed', (error as Error).message), { started, runSeq, stateLost: true });
         }
       }
+      // Aborted while its imports were installed: the run is not sent.
+      if (options.signal?.aborted) return unsent(runSeq);
       reportStart();
       const streamed = this.streamTo(session, runSeq, options);
       const request: RunRequest = {

@@ -85,9 +85,16 @@ export function createWorkerApi(
         nextHostReply: () => hostCalls.nextReply(),
       };
       try {
-        const result = await active.run(request, context);
+        let reply: WorkerRunReply;
+        try {
+          const result = await active.run(request, context);
+          reply = { ...result, outputs: result.outputs ?? [], memoryBytes: active.memoryBytes() };
+        } catch (error) {
+          // The engine itself broke: a `failed` outcome, so the frame still reports the output it counted.
+          const message = error instanceof Error ? error.message : String(error);
+          reply = { outcome: { kind: 'failed', error: { name: 'EngineError', message: message.slice(0, 2000) } }, outputs: [] };
+        }
         output.flush();
-        const reply: WorkerRunReply = { ...result, outputs: result.outputs ?? [], memoryBytes: active.memoryBytes() };
         if (output.cut) reply.outputCut = true;
         return reply;
       } finally {

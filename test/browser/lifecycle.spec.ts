@@ -49,6 +49,40 @@ test.describe('dispose', () => {
   });
 });
 
+test.describe('runs that wait for a restart', () => {
+  // A long C call outlives its deadline: the frame is removed and a fresh engine starts in the
+  // background; the next run waits for it.
+  const KILLED = '(3n ** 600000n).toString().length';
+
+  test('a run disposed while it waits for the engine to restart ends aborted, as dispose() promises', async ({ host }) => {
+    await createIn(host, 'a');
+    const out = await host.evaluate(async (killed) => {
+      const sb = window.sandboxes.a!;
+      const first = await sb.run(killed, { timeoutMs: 200 });
+      const waiting = sb.run('1');
+      void sb.dispose();
+      return { first: [first.status, first.stateLost], waiting: await waiting.then((r) => `${r.status}: ${r.error?.message}`, (e: Error) => `rejected ${e.name}`) };
+    }, KILLED);
+    expect(out).toEqual({ first: ['timeout', true], waiting: 'aborted: the sandbox was disposed' });
+  });
+
+  test('a run aborted while it waits for the engine to restart ends aborted at once, not when its code would have finished', async ({ host }) => {
+    await createIn(host, 'a');
+    const out = await host.evaluate(async (killed) => {
+      const sb = window.sandboxes.a!;
+      await sb.run(killed, { timeoutMs: 200 });
+      const controller = new AbortController();
+      const started = performance.now();
+      const waiting = sb.run('await new Promise((r) => setTimeout(r, 5000)); "finished"', { signal: controller.signal });
+      setTimeout(() => controller.abort(), 10);
+      const r = await waiting;
+      return { status: r.status, decidedBy: r.decidedBy, seconds: (performance.now() - started) / 1000, after: (await sb.run('6 * 7')).value };
+    }, KILLED);
+    expect(out).toMatchObject({ status: 'aborted', decidedBy: 'host', after: 42 });
+    expect(out.seconds).toBeLessThan(4);
+  });
+});
+
 test.describe('crash recovery', () => {
   test('a worker that dies during a run gives crashed, and the next run works on a fresh engine', async ({ host, browserName }) => {
     test.skip(browserName !== 'chromium', DEVTOOLS_ONLY);
