@@ -104,19 +104,6 @@ for (const engine of chosen) {
   if (engine !== 'webkit') projects.push({ name: name('playground'), testMatch: /playground\.spec/, use });
 }
 
-/**
- * Heaviest projects first (summed test time in a fresh-clone CI run on this 2-core machine, most
- * first): the two workers take files in project order, so the last minutes then hold light files
- * that keep both busy. In engine order, WebKit's package tests started last and ran alone for
- * the final two minutes.
- */
-const HEAVIEST_FIRST = ['coi', 'webkit-coi', 'firefox-plain', 'webkit-csp', 'firefox-coi', 'csp', 'site', 'firefox-site'];
-const weight = (name: string | undefined) => {
-  const at = HEAVIEST_FIRST.indexOf(name ?? '');
-  return at < 0 ? HEAVIEST_FIRST.length : at;
-};
-projects.sort((a, b) => weight(a.name) - weight(b.name));
-
 export default defineConfig({
   testDir: 'test/browser',
   globalSetup: './test/browser/global-setup.ts',
