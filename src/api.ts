@@ -3,6 +3,7 @@
  * the public types.
  */
 export { DisposedError, NotSupportedError, PackageError, SandboxError, SandboxFileError, SandboxStartError, type SandboxErrorCode } from './shared/errors.js';
+export { RUN_ERROR, type RunErrorName } from './shared/run-errors.js';
 export type { InstallReason, LimitName, RestartReason, SandboxEvent, SandboxEventBase, SandboxEventType } from './shared/events.js';
 export type {
   Language,

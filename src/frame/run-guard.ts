@@ -1,18 +1,16 @@
 /**
  * One run as the frame sees it: the output it lets through (counted in UTF-8 bytes as it arrives,
  * cut at the run's cap, coalesced before it goes to the host), the host calls it forwards (only
- * this run's, within the count and size caps), and the report it finally hands the host, built from
- * the worker's account after every field was checked and capped. Nothing here trusts the worker.
+ * this run's, within the count and size caps), and the report that ends the run's stream, built
+ * from the worker's account after every field was checked and capped. Nothing here trusts the worker.
  */
 import { readOutcome, readOutputs, readRunError, isCount, isRecord, type EngineOutcome, type FrameEvent, type HostCall, type RunReport, type RunRequest, type SessionLimits, type StreamName } from '../shared/protocol.js';
 import type { LimitName } from '../shared/events.js';
 import type { RunError, RunOutput } from '../shared/types.js';
 import { cutUtf8, fitsUtf8, utf8Length } from '../shared/utf8.js';
+import { OutputBatcher } from '../shared/output-batcher.js';
+import { runError, type RUN_ERROR } from '../shared/run-errors.js';
 
-/** Output waits at most this long in the frame before it goes to the host. */
-const FLUSH_INTERVAL_MS = 25;
-/** …or until this much is waiting. */
-const FLUSH_BYTES = 64 * 1024;
 /** Caps of an error's fields (the engines cap theirs lower; these hold whatever the worker sends). */
 const MAX_ERROR_NAME = 200;
 const MAX_ERROR_TEXT = 16 * 1024;
@@ -33,13 +31,8 @@ function capError(v: unknown): RunError | null {
 
 /** The guard of the run in progress. Owned by the frame's API for the run's length. */
 export class RunGuard {
-  private readonly text: Record<StreamName, string> = { stdout: '', stderr: '' };
-  private readonly used: Record<StreamName, number> = { stdout: 0, stderr: 0 };
-  private pending: Array<[StreamName, string]> = [];
-  private pendingBytes = 0;
-  /** `output` events sent for this run so far. */
-  private sent = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The output it passes on: cut at the run's cap, batched. */
+  private readonly output: OutputBatcher;
   private readonly limits = new Set<LimitName>();
   private hostCalls = 0;
   /** Host calls of this run the host has not answered yet. */
@@ -48,45 +41,19 @@ export class RunGuard {
   constructor(
     readonly request: RunRequest,
     private readonly sessionLimits: SessionLimits,
-    private readonly emit: (event: FrameEvent) => void,
-  ) {}
+    emit: (event: FrameEvent) => void,
+  ) {
+    this.output = new OutputBatcher(request.maxOutputBytes, (stream, text) => emit({ type: 'output', runSeq: request.runSeq, stream, text }));
+  }
 
   get runSeq(): number {
     return this.request.runSeq;
   }
 
   /** Takes an output chunk of this run: cut at the cap, then on its way to the host. */
-  output(stream: StreamName, text: string): void {
-    const left = this.request.maxOutputBytes - this.used[stream];
-    if (text === '') return;
-    if (left <= 0) {
-      this.limits.add('output');
-      return;
-    }
-    let bytes = fitsUtf8(text, left) ? utf8Length(text) : -1;
-    if (bytes < 0) {
-      text = cutUtf8(text, left);
-      bytes = utf8Length(text);
-      this.limits.add('output');
-    }
-    this.used[stream] += bytes;
-    this.text[stream] += text;
-    const last = this.pending[this.pending.length - 1];
-    if (last && last[0] === stream) last[1] += text;
-    else this.pending.push([stream, text]);
-    this.pendingBytes += bytes;
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
-  }
-
-  /** Sends the waiting output to the host. */
-  flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const [stream, text] of this.pending) this.emit({ type: 'output', runSeq: this.runSeq, stream, text });
-    this.sent += this.pending.length;
-    this.pending = [];
-    this.pendingBytes = 0;
+  write(stream: StreamName, text: string): void {
+    this.output.write(stream, text);
+    if (this.output.cut) this.limits.add('output');
   }
 
   /**
@@ -123,21 +90,23 @@ export class RunGuard {
     return report;
   }
 
-  /** The report of a run whose worker ended before answering. */
-  failed(message: string, limit?: LimitName): RunReport {
+  /**
+   * The report of a run whose worker ended before it answered (`crashed`), broke the protocol
+   * (`bridge`, which flooding with messages is too), or could not run the code (`engine`).
+   */
+  failed(message: string, limit?: LimitName, name: keyof typeof RUN_ERROR = limit === 'messages' ? 'bridge' : 'crashed'): RunReport {
     if (limit) this.limits.add(limit);
-    const name = limit === 'messages' ? 'BridgeError' : 'EngineError';
-    return { ...this.finish({ kind: 'failed', error: { name, message } }, []), workerEnded: true };
+    return { ...this.finish({ kind: 'failed', error: runError(name, message) }, []), workerEnded: true };
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.output.dispose();
   }
 
+  /** Sends the output still waiting (so it comes before the report), and builds the report. */
   private finish(outcome: EngineOutcome, outputs: RunOutput[]): RunReport {
-    this.flush();
-    const { stdout, stderr } = this.text;
-    return { runSeq: this.runSeq, outcome, stdout, stderr, outputEvents: this.sent, outputs, limitsHit: [...this.limits] };
+    this.output.flush();
+    return { runSeq: this.runSeq, outcome, outputs, limitsHit: [...this.limits] };
   }
 
   private capOutcome(v: unknown): EngineOutcome {

@@ -1,11 +1,12 @@
 /**
  * The API the frame exposes to the host (over Comlink): each call is relayed to the worker through
  * the {@link WorkerLink}, and each answer is checked and capped before it goes back. The run in
- * progress has a {@link RunGuard} that owns its output and host calls. Shared memory for interrupts
+ * progress has a {@link RunGuard} that owns its output and host calls, and ends its stream on the
+ * events port with the report. Shared memory for interrupts
  * is created here, where the guest cannot reach it, and only ever written here.
  */
 import * as Comlink from 'comlink';
-import { isFsResult, isHostReply, isModuleList, isRecord, type EngineConfig, type FrameApi, type FrameEvent, type FsRequest, type FsResult, type HostReply, type InstallRequest, type RunReport, type RunRequest, type SessionLimits, type StartReport } from '../shared/protocol.js';
+import { isFsResult, isHostReply, isModuleList, isRecord, type EngineConfig, type FrameApi, type FrameEvent, type FsRequest, type FsResult, type HostReply, type InstallRequest, type RunRequest, type SessionLimits, type StartReport } from '../shared/protocol.js';
 import type { FromWorker } from '../shared/worker-protocol.js';
 import { cutUtf8 } from '../shared/utf8.js';
 import { MESSAGES_PER_RUN } from './message-budget.js';
@@ -67,28 +68,34 @@ export class SandboxFrame implements FrameApi {
     return Comlink.transfer(snapshot, [snapshot.buffer]);
   }
 
-  async run(request: RunRequest): Promise<RunReport> {
+  run(request: RunRequest): void {
     if (!this.limits) throw new Error('the engine has not been started');
+    if (this.current) throw new Error('a run is already going on');
     const guard = new RunGuard(request, this.limits, this.emit);
     this.current = guard;
     this.link.runMessagesLeft = MESSAGES_PER_RUN;
-    try {
-      const reply = await this.link.call('run', request);
-      try {
-        return guard.report(reply);
-      } catch (error) {
-        const ended = new WorkerEndedError(`the worker sent a malformed run result (${(error as Error).message}): it was stopped`);
-        this.link.end(ended);
-        return guard.failed(ended.message);
-      }
-    } catch (error) {
-      if (error instanceof WorkerEndedError) return guard.failed(error.message, error.limit);
-      throw error;
-    } finally {
-      this.current = undefined;
-      this.link.runMessagesLeft = undefined;
-      guard.dispose();
-    }
+    void this.link
+      .call('run', request)
+      .then(
+        (reply) => {
+          try {
+            return guard.report(reply);
+          } catch (error) {
+            const ended = new WorkerEndedError(`the worker sent a malformed run result (${(error as Error).message}): it was stopped`);
+            this.link.end(ended);
+            return guard.failed(ended.message, undefined, 'bridge');
+          }
+        },
+        (error: unknown) =>
+          error instanceof WorkerEndedError ? guard.failed(error.message, error.limit) : guard.failed(`the worker could not run the code: ${cutUtf8(String((error as Error)?.message ?? error), 2000)}`, undefined, 'engine'),
+      )
+      .then((report) => {
+        this.current = undefined;
+        this.link.runMessagesLeft = undefined;
+        guard.dispose();
+        // The last message of the run's stream: its output went before it on the same port.
+        this.emit({ type: 'run-ended', report });
+      });
   }
 
   cancel(runSeq: number): void {
@@ -145,7 +152,7 @@ export class SandboxFrame implements FrameApi {
 
   private onOutput(message: Extract<FromWorker, { type: 'output' }>): void {
     const run = this.current;
-    if (run?.runSeq === message.runSeq) run.output(message.stream, message.text);
+    if (run?.runSeq === message.runSeq) run.write(message.stream, message.text);
     else this.emit({ type: 'dropped', count: 1, reason: 'output outside its run' });
   }
 

@@ -17,7 +17,7 @@ import type { FetchRequest, FetchResponse, HostCall, InstallCall } from '../shar
 import { fitsUtf8 } from '../shared/utf8.js';
 import type { PackageLimits, Tool } from '../shared/types.js';
 import type { NetworkPolicy } from './network-policy.js';
-import { isWheelUrl, normalizeName } from './packages.js';
+import { isWheelUrl, normalizeName } from './packages/names.js';
 import { readBody } from './read-body.js';
 
 /** The run a guest effect belongs to, and what it has spent so far. Owned by the gate. */

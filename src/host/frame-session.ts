@@ -1,7 +1,7 @@
 /**
  * One sandboxed iframe, the worker inside it and the engine in the worker: started together,
  * stopped together. The host calls the frame's API over Comlink and hears the frame's events on a
- * second port; it exposes nothing. Killing a session removes the iframe, which ends the worker
+ * second port, where each run streams its output, host calls and report in order; it exposes nothing. Killing a session removes the iframe, which ends the worker
  * whatever it is doing: that is the authoritative stop behind every cooperative one.
  */
 import * as Comlink from 'comlink';
@@ -110,6 +110,8 @@ export class FrameSession {
   private readonly rpc = new MessageChannel();
   private readonly remote: Comlink.Remote<FrameApi>;
   private onReady: ((event: FrameEvent) => void) | undefined;
+  /** The run in progress, until its `run-ended` arrives. */
+  private running: { runSeq: number; reported(report: RunReport): void } | undefined;
 
   private constructor(private readonly iframe: HTMLIFrameElement) {
     this.ended = new Promise((resolve) => (this.endWith = resolve));
@@ -131,6 +133,8 @@ export class FrameSession {
         return this.onOutput?.(data);
       case 'host-call':
         return this.answerHostCall(data);
+      case 'run-ended':
+        return this.runEnded(data.report);
       case 'dropped':
         return this.onDropped?.('worker', data.count, data.reason);
       case 'worker-ended':
@@ -216,11 +220,24 @@ export class FrameSession {
     return result;
   }
 
-  /** Runs code; rejects with {@link SessionEndedError} if the session ends first. */
-  async run(request: RunRequest): Promise<RunReport> {
-    const report = readRunReport(await this.whileAlive<unknown>(this.remote.run(request)));
-    if (!report || report.runSeq !== request.runSeq) throw this.crash('the frame sent a malformed run report');
-    return report;
+  /**
+   * Runs code: resolves with the report that ends the run's stream (its output came before it, to
+   * {@link onOutput}); rejects with {@link SessionEndedError} if the session ends first.
+   */
+  run(request: RunRequest): Promise<RunReport> {
+    if (this.running) return Promise.reject(new Error('a run is already going on in this session'));
+    const reported = new Promise<RunReport>((resolve) => (this.running = { runSeq: request.runSeq, reported: resolve }));
+    this.remote.run(request).catch((error: unknown) => this.crash(`the frame refused the run (${error instanceof Error ? error.message : String(error)})`));
+    return this.whileAlive(reported).finally(() => (this.running = undefined));
+  }
+
+  private runEnded(data: unknown): void {
+    const report = readRunReport(data);
+    if (!report || report.runSeq !== this.running?.runSeq) {
+      this.crash('the frame sent a malformed run report');
+      return;
+    }
+    this.running.reported(report);
   }
 
   /** One file operation; rejects with {@link SessionEndedError} if the session ends first. */

@@ -7,7 +7,8 @@ import type { SandboxEvent } from '../shared/events.js';
 import { createNetworkPolicy, NETWORK_DEFAULTS, type NetworkLimits, type NetworkPolicy } from './network-policy.js';
 import type { Language, PackageLimits, ProgressEvent, RunOptions, SandboxOptions, SandboxPoolOptions, Tool } from '../shared/types.js';
 import type { PackageAllowance } from './egress-gate.js';
-import { normalizeName } from './packages.js';
+import { checkKeys, numberOption } from './option-checks.js';
+import { allowPackages, autoInstall, micropip, packageLimits, packageList, PACKAGE_LIMITS_DEFAULTS } from './packages/package-options.js';
 
 /** Defaults the README documents. */
 export const DEFAULTS = {
@@ -21,7 +22,7 @@ export const DEFAULTS = {
   maxFileBytes: 64 * 1024 * 1024,
   /** Python: fetching one install's wheels (numpy and pandas are megabytes on a slow link). */
   packageTimeoutMs: 120_000,
-  packageLimits: { maxInstallsPerRun: 10, maxProjectsPerRun: 100, maxInstallBytes: 512 * 1024 * 1024, maxTotalBytes: 1024 * 1024 * 1024 },
+  packageLimits: PACKAGE_LIMITS_DEFAULTS,
 } as const;
 
 /** Bounds: a timer cannot wait longer than 2^31-1 ms; wasm32 memory ends at 4 GiB, QuickJS's cap at 2 GiB. */
@@ -41,7 +42,6 @@ const SANDBOX_KEYS = new Set([
   'language', 'timeoutMs', 'memoryLimitMB', 'assetsUrl', 'maxOutputBytes', 'maxValueBytes', 'maxToolCalls', 'maxToolArgumentBytes', 'maxFileBytes',
   'packages', 'packageIndexUrl', 'pypiIndexUrl', 'packageTimeoutMs', 'autoInstall', 'micropip', 'allowPackages', 'packageLimits', 'onProgress', 'onEvent', 'tools', 'network', 'snapshot',
 ]);
-const PACKAGE_LIMIT_KEYS = new Set(Object.keys(DEFAULTS.packageLimits));
 const RUN_KEYS = new Set(['timeoutMs', 'signal', 'onStdout', 'onStderr', 'maxOutputBytes', 'stdin']);
 const NETWORK_KEYS = new Set(['allow', 'timeoutMs', 'maxResponseBytes', 'maxRequestBytes', 'maxRequests']);
 
@@ -89,32 +89,6 @@ export interface ResolvedRunOptions {
   signal: AbortSignal | undefined;
   onStdout: ((text: string) => void) | undefined;
   onStderr: ((text: string) => void) | undefined;
-}
-
-function checkKeys(where: string, value: object, known: Set<string>, noun = 'option'): void {
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new TypeError(`${where}: unknown ${noun} "${key}" (known: ${[...known].join(', ')})`);
-  }
-}
-
-/** The range a numeric option takes; `infinite` lets `Infinity` through (meaning "never"). */
-interface NumberSpec {
-  min: number;
-  max: number;
-  integer: boolean;
-  infinite?: boolean;
-}
-
-/** The one check of every numeric option: its type, then its range. */
-function numberOption(where: string, name: string, value: unknown, fallback: number, spec: NumberSpec): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new TypeError(`${where}: ${name} must be a number, got ${typeof value}`);
-  const inRange = Number.isFinite(value) && value >= spec.min && value <= spec.max && (!spec.integer || Number.isInteger(value));
-  if (!inRange && !(spec.infinite && value === Infinity)) {
-    const range = spec.max === Infinity ? `of at least ${spec.min}` : `from ${spec.min} to ${spec.max}`;
-    throw new RangeError(`${where}: ${name} must be ${spec.integer ? 'an integer' : 'a number'} ${range}, got ${value}`);
-  }
-  return value;
 }
 
 function number(where: string, name: keyof typeof LIMITS, value: unknown, fallback: number, integer: boolean): number {
@@ -185,58 +159,6 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
   };
 }
 
-/** Checks `allowPackages`: `'any'`, a list of project names, or a predicate; as a predicate on normalized names. */
-function allowPackages(where: string, language: Language, value: unknown): PackageAllowance | undefined {
-  if (value === undefined) return undefined;
-  if (language !== 'python') throw new TypeError(`${where}: allowPackages is for Python sandboxes`);
-  if (value === 'any') return () => true;
-  if (typeof value === 'function') {
-    const allows = value as (name: string) => unknown;
-    return (name) => {
-      try {
-        return allows(name) === true;
-      } catch {
-        return false;
-      }
-    };
-  }
-  if (Array.isArray(value) && value.every((n) => typeof n === 'string' && /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(n))) {
-    const names = new Set(value.map(normalizeName));
-    return (name) => names.has(name);
-  }
-  throw new TypeError(`${where}: allowPackages must be 'any', an array of project names (e.g. ["tabulate", "attrs"]) or a function (name) => boolean`);
-}
-
-function packageLimits(where: string, value: unknown): Required<PackageLimits> {
-  if (value === undefined) return { ...DEFAULTS.packageLimits };
-  if (typeof value !== 'object' || value === null) throw new TypeError(`${where}: packageLimits must be an object`);
-  checkKeys(where, value, PACKAGE_LIMIT_KEYS, 'packageLimits field');
-  const v = value as Record<string, unknown>;
-  const limit = (name: keyof PackageLimits, max: number) => numberOption(where, `packageLimits.${name}`, v[name], DEFAULTS.packageLimits[name], { min: 0, max, integer: true });
-  return {
-    maxInstallsPerRun: limit('maxInstallsPerRun', 10_000),
-    maxProjectsPerRun: limit('maxProjectsPerRun', 100_000),
-    maxInstallBytes: limit('maxInstallBytes', 2 ** 32),
-    maxTotalBytes: limit('maxTotalBytes', 2 ** 34),
-  };
-}
-
-function autoInstall(where: string, language: Language, value: unknown, indexUrl: unknown): boolean {
-  if (value === undefined || value === false) return false;
-  if (value !== true) throw new TypeError(`${where}: autoInstall must be a boolean, got ${JSON.stringify(value)}`);
-  if (language !== 'python') throw new TypeError(`${where}: autoInstall is for Python sandboxes`);
-  if (indexUrl === undefined) throw new TypeError(`${where}: autoInstall needs a packageIndexUrl to install from (e.g. pyodideDistributionUrl)`);
-  return true;
-}
-
-function micropip(where: string, language: Language, value: unknown, indexUrl: unknown): boolean {
-  if (value === undefined || value === false) return false;
-  if (value !== true) throw new TypeError(`${where}: micropip must be a boolean, got ${JSON.stringify(value)}`);
-  if (language !== 'python') throw new TypeError(`${where}: micropip is for Python sandboxes`);
-  if (indexUrl === undefined) throw new TypeError(`${where}: micropip needs a packageIndexUrl or a pypiIndexUrl to install from`);
-  return true;
-}
-
 function snapshotMode(where: string, language: Language, value: unknown): boolean | 'persistent' {
   if (value === undefined || value === false) return false;
   if (value !== true && value !== 'persistent') throw new TypeError(`${where}: snapshot must be true, false or 'persistent', got ${JSON.stringify(value)}`);
@@ -274,15 +196,6 @@ function toolMap(where: string, value: unknown): ReadonlyMap<string, Tool> {
     tools.set(name, fn as Tool);
   }
   return tools;
-}
-
-/** Checks a list of package names or wheel URLs. */
-export function packageList(where: string, value: unknown): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((n) => typeof n === 'string' && n.trim() !== '')) {
-    throw new TypeError(`${where}: packages must be an array of package names or wheel URLs`);
-  }
-  return value.map((n: string) => n.trim());
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

@@ -8,7 +8,7 @@
 import type { EngineConfig } from '../shared/protocol.js';
 import type { EngineAssets } from './assets.js';
 import { FrameSession } from './frame-session.js';
-import { readLockfile } from './packages.js';
+import { readLockfile } from './packages/packages.js';
 
 /** `true` keeps snapshots for this page; `'persistent'` also in Cache Storage, for later visits. */
 export type SnapshotMode = boolean | 'persistent';

@@ -3,9 +3,9 @@
  * `dispose()`, or the session dying. Only the report keeps the engine; every other ending means
  * the caller must replace the session. The limits here hold whatever the guest does.
  */
-import type { LimitName } from '../shared/events.js';
 import type { RunReport, RunRequest } from '../shared/protocol.js';
 import { SessionEndedError, type FrameSession } from './frame-session.js';
+import type { RunEnd } from './run-outcome.js';
 
 /**
  * How long past its deadline a run may take before the host removes the frame. QuickJS checks the
@@ -29,11 +29,6 @@ const SHARED_ABORT_GRACE_MS = 1_000;
  */
 const CANCEL_FIRST_MS = 50;
 
-/** How a run ended: the frame's report, or a stop that needs the session replaced. */
-export type Ending =
-  | { kind: 'report'; report: RunReport }
-  | { kind: 'stop'; status: 'timeout' | 'aborted' | 'crashed'; message: string; limit?: LimitName };
-
 export interface RaceOptions {
   /** True when the engine stops itself at the deadline (QuickJS); Python needs an interrupt from outside. */
   selfTimed: boolean;
@@ -42,15 +37,14 @@ export interface RaceOptions {
   disposed: AbortSignal;
 }
 
+/** The first of the run's endings: a stop, or its report. */
+type Ending = Extract<RunEnd, { kind: 'stopped' }> | { kind: 'report'; report: RunReport };
+
 /**
- * Runs `request` on `session` and resolves with the first ending, whether the caller aborted, and
- * the milliseconds from sending the run to its ending, on the host's clock.
+ * Runs `request` on `session` and resolves with the first ending (a report carries the host's view
+ * of it: whether the caller aborted, and the time from sending the run), and the elapsed time.
  */
-export async function raceRun(
-  session: FrameSession,
-  request: RunRequest,
-  { selfTimed, signal, disposed }: RaceOptions,
-): Promise<{ ending: Ending; abortRequested: boolean; elapsedMs: number }> {
+export async function raceRun(session: FrameSession, request: RunRequest, { selfTimed, signal, disposed }: RaceOptions): Promise<{ end: RunEnd; elapsedMs: number }> {
   const { runSeq, timeoutMs } = request;
   const sent = performance.now();
   const timers: Array<ReturnType<typeof setTimeout>> = [];
@@ -70,8 +64,8 @@ export async function raceRun(
       (error): Ending => {
         const reason = error instanceof SessionEndedError ? error.reason : { kind: 'crashed' as const, message: String(error) };
         return reason.kind === 'crashed'
-          ? { kind: 'stop', status: 'crashed', message: `${reason.message}; the engine was restarted and its state is lost`, ...(reason.limit && { limit: reason.limit }) }
-          : { kind: 'stop', status: 'aborted', message: 'the sandbox was stopped' };
+          ? { kind: 'stopped', status: 'crashed', message: `${reason.message}; the engine was restarted and its state is lost`, ...(reason.limit && { limit: reason.limit }) }
+          : { kind: 'stopped', status: 'aborted', message: 'the sandbox was stopped' };
       },
     ),
     new Promise<Ending>((resolve) => {
@@ -81,10 +75,10 @@ export async function raceRun(
       // Chromium's isolated page, about one in three runs), and the shared buffer stops nothing the
       // engine's own check does not. Code that defeats the check is stopped by removing the frame.
       after(timeoutMs + (selfTimed ? HARD_KILL_GRACE_MS.selfTimed : HARD_KILL_GRACE_MS.interrupted), () =>
-        resolve({ kind: 'stop', status: 'timeout', message: `the run passed its ${timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }),
+        resolve({ kind: 'stopped', status: 'timeout', message: `the run passed its ${timeoutMs} ms limit and did not stop; the engine was restarted and its state is lost` }),
       );
     }),
-    new Promise<Ending>((resolve) => on(disposed, () => resolve({ kind: 'stop', status: 'aborted', message: 'the sandbox was disposed' }))),
+    new Promise<Ending>((resolve) => on(disposed, () => resolve({ kind: 'stopped', status: 'aborted', message: 'the sandbox was disposed' }))),
   ];
   if (signal) {
     endings.push(
@@ -94,7 +88,7 @@ export async function raceRun(
           session.cancel(runSeq);
           after(CANCEL_FIRST_MS, () => session.interruptShared(runSeq));
           after(session.sharedInterrupt ? SHARED_ABORT_GRACE_MS : ABORT_GRACE_MS, () =>
-            resolve({ kind: 'stop', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }),
+            resolve({ kind: 'stopped', status: 'aborted', message: 'the run was aborted and did not stop by itself; the engine was restarted and its state is lost' }),
           );
         }),
       ),
@@ -105,5 +99,6 @@ export async function raceRun(
   const elapsedMs = performance.now() - sent;
   for (const t of timers) clearTimeout(t);
   for (const c of cleanups) c();
-  return { ending, abortRequested, elapsedMs };
+  const end: RunEnd = ending.kind === 'report' ? { kind: 'reported', report: ending.report, view: { abortRequested, elapsedMs, timeoutMs } } : ending;
+  return { end, elapsedMs };
 }

@@ -1,50 +1,25 @@
 /**
- * The public `Sandbox`: queues runs and file and package calls, streams output to the caller, and
- * replaces the frame session whenever it had to be killed (run-race.ts decides when) or a fresh
- * interpreter is due (Python's reset). The main thread only ever waits on messages; it never
- * blocks on the guest.
+ * The public `Sandbox`: owns its frame sessions (starts the first, replaces one a run gave up on
+ * or that died, starts a fresh interpreter for Python's reset), queues runs and file and package
+ * calls, and hands runs to its run pipeline (run-pipeline.ts). The main thread only ever waits on
+ * messages; it never blocks on the guest.
  */
 import { DisposedError, NotSupportedError, SandboxStartError } from '../shared/errors.js';
-import { SNAPSHOT_FILE, type EngineConfig, type HostCall, type RunReport, type RunRequest, type StreamName } from '../shared/protocol.js';
-import type { Language, ProgressEvent, RunError, RunOptions, RunOutput, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
+import { SNAPSHOT_FILE, type EngineConfig } from '../shared/protocol.js';
+import type { Language, ProgressEvent, RunOptions, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets, manifestAt, type BundledEngines, type EngineAssets, type Manifest } from './assets.js';
-import type { LimitName, RestartReason, SandboxEvent, SandboxEventInput } from '../shared/events.js';
+import type { SandboxEvent, SandboxEventInput } from '../shared/events.js';
 import { FrameSession, SessionEndedError, type EndReason } from './frame-session.js';
-import { raceRun, type Ending } from './run-race.js';
-import { restartDetail, statusOf, type HostView } from './run-status.js';
 import { dropSnapshot, findSnapshot, makeSnapshot } from './python-snapshot.js';
 import { EgressGate } from './egress-gate.js';
-import { PackageInstaller } from './package-installer.js';
+import { PackageInstaller } from './packages/package-installer.js';
+import { importNames, readLockfile } from './packages/packages.js';
 import { createSandboxFs } from './sandbox-fs.js';
-import { importNames, readLockfile } from './packages.js';
-import { packageList, resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
-
-/** How long a reported run waits for output events that trail its report (they normally do not). */
-const OUTPUT_CATCH_UP_MS = 1_000;
-
-/** Reports an exception thrown by a user callback without disturbing the run. */
-function reportCallbackError(error: unknown): void {
-  if (typeof reportError === 'function') reportError(error);
-  else setTimeout(() => {
-    throw error;
-  });
-}
-
-/** `promise`'s value, or undefined once `signal` aborts first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
-  if (!signal) return promise;
-  let onAbort!: () => void;
-  const aborted = new Promise<undefined>((resolve) => (onAbort = () => resolve(undefined)));
-  signal.addEventListener('abort', onAbort, { once: true });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-
-/** The result of a run the host stopped (or never started). */
-function stopped(status: 'timeout' | 'aborted' | 'crashed', message: string, out: { stdout: string; stderr: string; outputs?: RunOutput[] } = { stdout: '', stderr: '' }): Omit<RunResult, 'durationMs' | 'stateLost'> {
-  const name: Record<typeof status, string> = { aborted: 'AbortError', timeout: 'TimeoutError', crashed: 'CrashError' };
-  const error: RunError = { name: name[status], message };
-  return { status, decidedBy: 'host', stdout: out.stdout, stderr: out.stderr, outputs: out.outputs ?? [], error };
-}
+import { reportCallbackError } from './report-callback-error.js';
+import { RunPipeline } from './run-pipeline.js';
+import type { Restart } from './run-outcome.js';
+import { resolveRunOptions, resolveSandboxOptions, type ResolvedRunOptions, type ResolvedSandboxOptions } from './options.js';
+import { packageList } from './packages/package-options.js';
 
 class SandboxImpl implements Sandbox {
   readonly language: Language;
@@ -52,16 +27,14 @@ class SandboxImpl implements Sandbox {
   private session: FrameSession | undefined;
   private starting: Promise<FrameSession> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private runSeq = 0;
-  /** Guest state was lost outside any run (e.g. the worker crashed while idle); tell the next run. */
-  private stateLostSinceLastRun = false;
   private disposed = false;
   private readonly disposedSignal = new AbortController();
   /** Decides, counts and audits everything the guest causes outside its realm. */
   private readonly gate: EgressGate;
   /** Python's installs. */
   private readonly installer: PackageInstaller;
-  private readonly hostCall: (call: HostCall) => Promise<string>;
+  /** Runs code on the current session. */
+  private readonly runs: RunPipeline;
 
   constructor(
     private readonly options: ResolvedSandboxOptions,
@@ -78,8 +51,16 @@ class SandboxImpl implements Sandbox {
       install: options.micropip ? (requirements, run) => this.installer.installForCode(this.session, requirements, run) : undefined,
       emit,
     });
-    this.hostCall = (call) => this.gate.hostCall(call);
     this.installer = new PackageInstaller({ options, gate: this.gate, progress: (event) => this.progress(event), emit });
+    this.runs = new RunPipeline({
+      options,
+      gate: this.gate,
+      installer: this.installer,
+      disposed: this.disposedSignal.signal,
+      session: () => this.ensureSession(),
+      retire: (session, restart, runSeq) => this.retire(session, restart, runSeq),
+      emit,
+    });
     this.fs = createSandboxFs({
       language: this.language,
       withSession: (task) => {
@@ -146,7 +127,7 @@ class SandboxImpl implements Sandbox {
         }
         this.session = session;
         session.onDropped = (channel, count, reason) => this.emit({ type: 'message-dropped', channel, count, reason });
-        session.onHostCall = this.hostCall;
+        session.onHostCall = (call) => this.gate.hostCall(call);
         void session.ended.then((reason) => this.onSessionEnded(session, reason));
         this.emit({ type: 'sandbox-ready', startMs: Math.round(performance.now() - begun), ...(this.options.snapshot && { fromSnapshot: session.fromSnapshot }) });
         return session;
@@ -203,7 +184,7 @@ class SandboxImpl implements Sandbox {
     if (this.session !== session) return;
     this.session = undefined;
     if (this.disposed) return;
-    this.stateLostSinceLastRun = true;
+    this.runs.stateLostBetweenRuns = true;
     this.emit({ type: 'sandbox-restarted', reason: 'crashed', message: reason.kind === 'crashed' ? reason.message : 'the frame was removed' });
     // Start the replacement now so the next run does not pay for it.
     if (!this.starting) this.startSession();
@@ -213,10 +194,10 @@ class SandboxImpl implements Sandbox {
    * Ends a session a run gave up on, and starts its replacement in the background. `message` is
    * the host's (or frame's) account; `detail` what the engine said, if anything.
    */
-  private retire(session: FrameSession, reason: RestartReason, message: string, runSeq: number, detail?: string): void {
+  private retire(session: FrameSession, { reason, message, detail }: Restart, runSeq: number): void {
     if (this.session === session) this.session = undefined;
     session.kill();
-    if (!this.disposed) this.emit({ type: 'sandbox-restarted', reason, message, runSeq, ...restartDetail(detail) });
+    if (!this.disposed) this.emit({ type: 'sandbox-restarted', reason, message, runSeq, ...(detail && { detail }) });
     if (!this.disposed && !this.starting) this.startSession();
   }
 
@@ -235,175 +216,7 @@ class SandboxImpl implements Sandbox {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.enqueue(() => this.runNow(code, resolved));
-  }
-
-  private async runNow(code: string, options: ResolvedRunOptions): Promise<RunResult> {
-    /** A run that never reached its engine: disposed, or aborted while it waited (for a restart, say). */
-    const unsent = (runSeq?: number) =>
-      this.finish(stopped('aborted', this.disposed ? 'the sandbox was disposed' : 'the run was aborted before it started'), { started: performance.now(), runSeq });
-    if (this.disposed || options.signal?.aborted) return unsent();
-    let session: FrameSession | undefined;
-    try {
-      session = await untilAborted(this.ensureSession(), options.signal);
-    } catch (error) {
-      // Disposed while the engine was (re)starting: the run ends aborted, as dispose() promises.
-      if (this.disposed) return unsent();
-      throw error;
-    }
-    if (!session) return unsent();
-    // The run's own time starts once its engine is ready (after any restart it had to wait for).
-    const started = performance.now();
-    const runSeq = ++this.runSeq;
-    const reportStart = () => this.options.onEvent && this.emit({ type: 'run-started', runSeq, codeBytes: new TextEncoder().encode(code).length });
-    const gateRun = this.gate.beginRun(runSeq);
-    try {
-      if (this.options.autoInstall) {
-        // A failed install (PackageError) rejects the run before it starts.
-        try {
-          await this.installer.installImports(session, code, gateRun);
-        } catch (error) {
-          if (this.disposed) return unsent(runSeq);
-          // The frame rejects with its WorkerEndedError when it stops the worker, and reports the end
-          // as an event; which arrives first varies (WebKit: often the rejection).
-          if (!(error instanceof SessionEndedError) && (error as Error | undefined)?.name !== 'WorkerEndedError') throw error;
-          // The engine ended while naming the imports (a malformed answer stops it): the run ends
-          // crashed, as it would have mid-run. Once `ended` settles, onSessionEnded has reported it
-          // and started a fresh engine (its handler was registered first).
-          await session.ended;
-          reportStart();
-          return this.finish(stopped('crashed', (error as Error).message), { started, runSeq, stateLost: true });
-        }
-      }
-      // Aborted while its imports were installed: the run is not sent.
-      if (options.signal?.aborted) return unsent(runSeq);
-      reportStart();
-      const streamed = this.streamTo(session, runSeq, options);
-      const request: RunRequest = {
-        runSeq,
-        code,
-        stdin: options.stdin,
-        timeoutMs: options.timeoutMs,
-        maxOutputBytes: options.maxOutputBytes,
-        maxValueBytes: this.options.maxValueBytes,
-      };
-      const { ending, abortRequested, elapsedMs } = await raceRun(session, request, {
-        selfTimed: this.language === 'javascript',
-        signal: options.signal,
-        disposed: this.disposedSignal.signal,
-      });
-      // The run is over: its tools, requests and installs are told to stop before its output is awaited.
-      this.gate.endRun(gateRun);
-      if (ending.kind === 'report') await streamed.caughtUp(ending.report.outputEvents);
-      const run = { started, runSeq };
-      if (ending.kind === 'stop') return this.finishStopped(session, ending, streamed.text, run);
-      return this.finishReported(session, ending.report, streamed, { ...run, abortRequested, elapsedMs, timeoutMs: options.timeoutMs });
-    } finally {
-      this.gate.endRun(gateRun);
-      session.onOutput = undefined;
-    }
-  }
-
-  /** Streams the run's output to the caller's callbacks and keeps what was delivered. */
-  private streamTo(session: FrameSession, runSeq: number, options: ResolvedRunOptions) {
-    const text: Record<StreamName, string> = { stdout: '', stderr: '' };
-    let received = 0;
-    let waiting: { count: number; resolve(): void } | undefined;
-    const deliver = (stream: StreamName, chunk: string) => {
-      if (!chunk) return;
-      text[stream] += chunk;
-      const cb = stream === 'stdout' ? options.onStdout : options.onStderr;
-      try {
-        cb?.(chunk);
-      } catch (error) {
-        reportCallbackError(error);
-      }
-    };
-    session.onOutput = (message) => {
-      if (message.runSeq !== runSeq) return;
-      deliver(message.stream, message.text);
-      if (++received >= (waiting?.count ?? Infinity)) waiting?.resolve();
-    };
-    /** Resolves once `count` output events have arrived (they may trail the report), or after a short wait. */
-    const caughtUp = (count: number) =>
-      received >= count
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, OUTPUT_CATCH_UP_MS);
-            waiting = { count, resolve: () => (clearTimeout(timer), resolve()) };
-          });
-    return { text, deliver, caughtUp };
-  }
-
-  /** A run the host had to stop (deadline, abort, dispose, or the session died): its session is replaced. */
-  private finishStopped(session: FrameSession, ending: Extract<Ending, { kind: 'stop' }>, streamed: Record<StreamName, string>, run: { started: number; runSeq: number }): RunResult {
-    this.retire(session, ending.status, ending.message, run.runSeq);
-    const limits: LimitName[] = ending.limit ? [ending.limit] : [];
-    return this.finish(stopped(ending.status, ending.message, streamed), { ...run, stateLost: !this.disposed, limits });
-  }
-
-  /** A run the frame reported: the host decides its status (statusOf); a failed engine is replaced. */
-  private finishReported(
-    session: FrameSession,
-    report: RunReport,
-    streamed: ReturnType<SandboxImpl['streamTo']>,
-    run: { started: number; runSeq: number } & HostView,
-  ): RunResult {
-    // Output normally arrives before the report; deliver any rest in order.
-    streamed.deliver('stdout', report.stdout.slice(streamed.text.stdout.length));
-    streamed.deliver('stderr', report.stderr.slice(streamed.text.stderr.length));
-    let { outcome } = report;
-    /** The frame or the host saw the worker fail (rather than the engine saying so). */
-    let failureSeen = report.workerEnded === true;
-    let value: unknown;
-    if (outcome.kind === 'returned' && outcome.valueJson !== undefined) {
-      try {
-        value = JSON.parse(outcome.valueJson);
-      } catch {
-        // Only a worker that broke the protocol sends a value that is not JSON: it is replaced.
-        outcome = { kind: 'failed', error: { name: 'BridgeError', message: 'the worker sent a value that is not JSON' } };
-        failureSeen = true;
-      }
-    }
-    const { status, error, decidedBy } = statusOf(outcome, run, failureSeen);
-    const result: Omit<RunResult, 'durationMs' | 'stateLost'> = { status, decidedBy, stdout: report.stdout, stderr: report.stderr, outputs: report.outputs };
-    if (error) result.error = error;
-    // Only an `ok` keeps its value: a late report is a timeout, whatever it returned.
-    if (outcome.kind === 'returned' && status === 'ok') {
-      if (outcome.text !== undefined) result.text = outcome.text;
-      if (value !== undefined) result.value = value;
-    }
-    const limits = report.limitsHit;
-    if (limits.includes('output') || limits.includes('value')) result.truncated = true;
-    if (outcome.kind === 'failed') {
-      // The frame's own words stand as the message; the engine's are only a detail.
-      if (failureSeen) this.retire(session, 'crashed', `${outcome.error.message}; it was restarted`, run.runSeq);
-      else this.retire(session, 'crashed', 'the engine reported that it failed; it was restarted', run.runSeq, outcome.error.message);
-    }
-    return this.finish(result, { ...run, stateLost: Boolean(report.stateLost) || outcome.kind === 'failed', limits, memoryBytes: report.memoryBytes });
-  }
-
-  /** Stamps a result with its duration and lost state, and reports it to `onEvent`. */
-  private finish(
-    r: Omit<RunResult, 'durationMs' | 'stateLost'>,
-    run: { started: number; runSeq?: number; stateLost?: boolean; limits?: LimitName[]; memoryBytes?: number },
-  ): RunResult {
-    const result: RunResult = { ...r, stateLost: Boolean(run.stateLost) || this.stateLostSinceLastRun, durationMs: Math.round((performance.now() - run.started) * 1000) / 1000 };
-    this.stateLostSinceLastRun = false;
-    if (run.runSeq !== undefined) this.reportRun(run.runSeq, result, run.limits ?? [], run.memoryBytes);
-    return result;
-  }
-
-  /** Reports a finished run and the limits it hit, to `onEvent`. */
-  private reportRun(runSeq: number, result: RunResult, limits: LimitName[], peakMemoryBytes: number | undefined): void {
-    // Measuring the output (up to megabytes) is only worth it for someone listening.
-    if (!this.options.onEvent) return;
-    const bytes = (s: string) => new TextEncoder().encode(s).length;
-    const { status, durationMs, stateLost } = result;
-    this.emit({ type: 'run-finished', runSeq, status, durationMs, stdoutBytes: bytes(result.stdout), stderrBytes: bytes(result.stderr), stateLost, ...(peakMemoryBytes !== undefined ? { peakMemoryBytes } : {}) });
-    const hit = new Set<LimitName>(limits);
-    if (status === 'timeout' || status === 'memory') hit.add(status);
-    for (const limit of hit) this.emit({ type: 'limit-hit', runSeq, limit });
+    return this.enqueue(() => this.runs.run(code, resolved));
   }
 
   installPackages(names: string[]): Promise<void> {
@@ -442,7 +255,7 @@ class SandboxImpl implements Sandbox {
         }
       }
       // Fresh globals were asked for; nothing is "lost" from the caller's point of view.
-      this.stateLostSinceLastRun = false;
+      this.runs.stateLostBetweenRuns = false;
     });
   }
 

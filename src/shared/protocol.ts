@@ -6,8 +6,12 @@
  *
  *   host ──FrameInit (postMessage to the iframe, once, ports transferred)──▶ frame
  *   host ──rpc port: Comlink calls to FrameApi (the frame exposes it; the host exposes nothing)──▶ frame
- *   host ◀──events port: FrameEvent (output, host calls, the worker's end)── frame
+ *   host ◀──events port: FrameEvent (each run's output, host calls and end; the worker's end)── frame
  *   frame ◀──postMessage──▶ worker   (worker-protocol.ts; the worker never holds a host port)
+ *
+ * A run's stream is the events port alone: `output`… and `host-call`… in the order they happened,
+ * then `run-ended` with its report. One port keeps its order, so the host has all of a run's
+ * output when its report arrives, and the output crosses once.
  */
 import type { Language, RunError, RunOutput } from './types.js';
 import type { LimitName } from './events.js';
@@ -84,6 +88,8 @@ export type FrameEvent =
   /** Output of the run in progress, already counted against its cap. Chunks arrive in order. */
   | { type: 'output'; runSeq: number; stream: StreamName; text: string }
   | ({ type: 'host-call' } & HostCall)
+  /** The run in progress ended: the last message of its stream. */
+  | { type: 'run-ended'; report: RunReport }
   /**
    * The worker is gone: it crashed, or the frame stopped it for breaking the protocol or its limits.
    * `message` is the frame's account (what the worker said, if anything, quoted and cut short).
@@ -170,19 +176,13 @@ export type EngineOutcome =
   | { kind: 'interrupted'; error: RunError }
   | { kind: 'failed'; error: RunError };
 
-/** One run as the frame reports it to the host: the engine's account, checked and capped. */
+/**
+ * One run as the frame reports it to the host: the engine's account, checked and capped. Its
+ * output is not repeated here: it came before, as `output` events on the same port.
+ */
 export interface RunReport {
   runSeq: number;
   outcome: EngineOutcome;
-  /** Everything the frame passed on as output for this run (also streamed as `output` events). */
-  stdout: string;
-  stderr: string;
-  /**
-   * How many `output` events the frame sent for this run. They travel on the events port and this
-   * report on the RPC port, which browsers do not order with each other (WebKit delivers them
-   * either way): the host delivers the report after that many events.
-   */
-  outputEvents: number;
   outputs: RunOutput[];
   /** Limits the run hit; anything cut or left out because of them is gone. */
   limitsHit: LimitName[];
@@ -208,7 +208,8 @@ export interface FrameApi {
   start(config: EngineConfig): Promise<StartReport>;
   /** Python, started with `snapshot: 'make'`: the snapshot's bytes (transferred). */
   takeSnapshot(): Promise<Uint8Array>;
-  run(request: RunRequest): Promise<RunReport>;
+  /** Starts a run; its output, host calls and report follow on the events port (`run-ended`). */
+  run(request: RunRequest): void;
   /** Asks the run to stop at its next chance (effective while it waits on timers or promises). */
   cancel(runSeq: number): void;
   /** Stops the run through shared memory, even while the worker is busy (isolated frames only). */
@@ -280,6 +281,9 @@ export function isFrameEvent(v: unknown): v is FrameEvent {
       return isCount(v.runSeq) && isStream(v.stream) && typeof v.text === 'string';
     case 'host-call':
       return isHostCall(v);
+    case 'run-ended':
+      // Checked field by field when it is read (readRunReport).
+      return isRecord(v.report);
     case 'worker-ended':
       return typeof v.message === 'string' && (v.limit === undefined || LIMIT_NAMES.has(v.limit as string));
     case 'dropped':
@@ -346,8 +350,8 @@ export function readOutputs(v: unknown): RunOutput[] | null {
  */
 export function readRunReport(v: unknown): RunReport | null {
   if (!isRecord(v)) return null;
-  const { runSeq, stdout, stderr, outputEvents, stateLost, workerEnded, memoryBytes, limitsHit } = v;
-  if (!isCount(runSeq) || typeof stdout !== 'string' || typeof stderr !== 'string' || !isCount(outputEvents)) return null;
+  const { runSeq, stateLost, workerEnded, memoryBytes, limitsHit } = v;
+  if (!isCount(runSeq)) return null;
   if (stateLost !== undefined && typeof stateLost !== 'boolean') return null;
   if (workerEnded !== undefined && typeof workerEnded !== 'boolean') return null;
   if (memoryBytes !== undefined && !isCount(memoryBytes)) return null;
@@ -355,7 +359,7 @@ export function readRunReport(v: unknown): RunReport | null {
   const outcome = readOutcome(v.outcome);
   const outputs = readOutputs(v.outputs);
   if (!outcome || !outputs) return null;
-  const out: RunReport = { runSeq, outcome, stdout, stderr, outputEvents, outputs, limitsHit: [...new Set(limitsHit as LimitName[])] };
+  const out: RunReport = { runSeq, outcome, outputs, limitsHit: [...new Set(limitsHit as LimitName[])] };
   if (stateLost) out.stateLost = true;
   if (workerEnded) out.workerEnded = true;
   if (memoryBytes !== undefined) out.memoryBytes = memoryBytes;

@@ -208,7 +208,12 @@ export interface RunResult {
   stderr: string;
   /** Rich outputs in the order they were made (always empty for JavaScript). */
   outputs: RunOutput[];
-  /** Present when `status` is not `ok`. */
+  /**
+   * Present when `status` is not `ok`. The guest's own error for `error` and `memory`; for the
+   * others, one the library names: `TimeoutError`, `AbortError`, and for `crashed` `CrashError`
+   * (the worker died or was stopped without the engine's word), `EngineError` (the engine said it
+   * broke) or `BridgeError` (the worker broke the protocol). ``RUN_ERROR` lists them.
+   */
   error?: RunError;
   /**
    * Who decided `status`. `'host'`: the host page's clock (`timeout`), the caller (`aborted`), or
@@ -220,7 +225,11 @@ export interface RunResult {
   decidedBy: 'host' | 'engine';
   /** True when the engine had to be restarted and the guest's globals are gone. */
   stateLost: boolean;
-  /** Wall-clock time of the run as the host saw it, in milliseconds, from when its engine was ready. */
+  /**
+   * Wall-clock time of the run as the host saw it, in milliseconds, from sending it to its engine
+   * (after any restart or autoInstall it waited for) to its end: the clock its status is judged
+   * by. 0 for a run that never reached its engine.
+   */
   durationMs: number;
   /** True when stdout, stderr, the value or its text hit a cap and was cut. */
   truncated?: boolean;

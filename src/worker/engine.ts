@@ -6,11 +6,12 @@
 import type { EngineFiles, FsRequest, FsResult, HostCallKind, InstallRequest, RunRequest } from '../shared/protocol.js';
 import type { WorkerConfig, WorkerRunReply } from '../shared/worker-protocol.js';
 import type { RunError } from '../shared/types.js';
-import type { OutputSink } from './output-sink.js';
+import type { OutputBatcher } from '../shared/output-batcher.js';
 
 /** What an engine gets for one run besides the request. */
 export interface RunContext {
-  output: OutputSink;
+  /** The run's stdout and stderr, capped and batched to the frame. */
+  output: OutputBatcher;
   /** True once the host asked this run to stop. */
   readonly cancelled: boolean;
   /** Resolves when the host asks this run to stop; lets an engine stop waiting on timers. */

@@ -3,11 +3,12 @@
  * turns anything an engine throws during a run into a `failed` outcome rather than a dead call.
  */
 import type { FsRequest, FsResult, InstallRequest, RunRequest } from '../shared/protocol.js';
-import type { WorkerConfig, WorkerRunReply } from '../shared/worker-protocol.js';
+import type { FromWorker, WorkerConfig, WorkerRunReply } from '../shared/worker-protocol.js';
 import type { EngineFiles } from '../shared/protocol.js';
 import type { Engine, EngineFactory, RunContext } from './engine.js';
-import { OutputSink } from './output-sink.js';
+import { OutputBatcher } from '../shared/output-batcher.js';
 import type { HostCalls } from './host-calls.js';
+import { runError } from '../shared/run-errors.js';
 
 /**
  * Run once at start, through the whole run path, so the first real run does not pay for the
@@ -33,7 +34,7 @@ export function createWorkerApi(
   createEngine: EngineFactory,
   files: EngineFiles,
   interrupt: SharedArrayBuffer | undefined,
-  post: OutputSink['post'],
+  post: (message: Extract<FromWorker, { type: 'output' }>) => void,
   hostCalls: HostCalls,
 ): WorkerApi {
   let engine: Engine | undefined;
@@ -62,7 +63,7 @@ export function createWorkerApi(
 
     async run(request) {
       const active = requireEngine();
-      const output = new OutputSink(request.runSeq, request.maxOutputBytes, post);
+      const output = new OutputBatcher(request.maxOutputBytes, (stream, text) => post({ type: 'output', runSeq: request.runSeq, stream, text }));
       let cancelled = cancelledBeforeStart === request.runSeq;
       let onCancel!: () => void;
       const whenCancelled = new Promise<void>((resolve) => (onCancel = resolve));
@@ -92,7 +93,7 @@ export function createWorkerApi(
         } catch (error) {
           // The engine itself broke: a `failed` outcome, so the frame still reports the output it counted.
           const message = error instanceof Error ? error.message : String(error);
-          reply = { outcome: { kind: 'failed', error: { name: 'EngineError', message: message.slice(0, 2000) } }, outputs: [] };
+          reply = { outcome: { kind: 'failed', error: runError('engine', message.slice(0, 2000)) }, outputs: [] };
         }
         output.flush();
         if (output.cut) reply.outputCut = true;

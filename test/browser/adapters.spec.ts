@@ -4,6 +4,7 @@
  * and React): the AI SDK with its mock language model, an MCP client over the SDK's in-memory
  * transport, a LangChain tool call, and `useSandbox` in a React app under StrictMode.
  */
+// @runs chromium:coi firefox:coi webkit:coi — the isolated page in every engine: a plain page adds nothing to the frameworks
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers.js';
 import { ADAPTERS_PATH } from '../fixtures/build-apps.js';

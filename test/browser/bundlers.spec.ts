@@ -3,6 +3,7 @@
  * (test/fixtures/build-apps.ts builds them before the run): each runs its languages in the
  * browser, and each ships the engine files of exactly the entry point it imports.
  */
+// @runs chromium:coi firefox:coi webkit:coi — the isolated page in every engine: the built apps load the same way on every page
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appOutput, expect, test } from './helpers.js';

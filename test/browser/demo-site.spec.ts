@@ -7,6 +7,7 @@
  * WebKit driver offers; the others press keys, pick files, wait for downloads and size the
  * viewport through Playwright, so they run in Chromium and Firefox.
  */
+// @runs chromium:site firefox:site webkit:site — the built site on a header-less static server of its own, in every engine
 import type { Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { type Page } from '@playwright/test';

@@ -2,6 +2,7 @@
  * Audit events (`onEvent`): lifecycle, runs and limits. Messages dropped at the boundary are
  * reported too; frame-boundary.spec.ts tests them against a hostile worker.
  */
+// @runs chromium:coi firefox:coi webkit:coi — the isolated page in every engine: audit events do not depend on the page
 import type { SandboxEvent } from '../../src/index.js';
 import { expect, test } from './helpers.js';
 

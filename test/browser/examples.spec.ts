@@ -1,4 +1,5 @@
 /** The runnable examples (examples/), built by Vite as an app would build them, run and show their outcome. */
+// @runs chromium:coi firefox:coi webkit:coi — the isolated page in every engine
 import type { Page } from '@playwright/test';
 import { appOutput, expect, test } from './helpers.js';
 

@@ -6,6 +6,7 @@
  * that outlives its run. Whatever it does, the host gets a capped, plain result with a clear
  * status, one summarizing event instead of a flood of them, and a working sandbox afterwards.
  */
+// @runs chromium:coi firefox:coi webkit:coi — the isolated page in every engine: the hostile worker meets the same frame on every page
 import type { SandboxEvent } from '../../src/index.js';
 import { expect, test } from './helpers.js';
 

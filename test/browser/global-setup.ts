@@ -1,6 +1,8 @@
 /**
  * Starts the static servers of the three host setups and the canary for the whole browser run,
- * the fixture apps (built by Vite, webpack and Next.js, for bundlers.spec.ts), the test package index, and an X display (Xvfb) for WebKitGTK's MiniBrowser when WebKit is in the run and none is set.
+ * builds the fixtures the chosen specs use (the apps built by Vite, webpack and Next.js for
+ * bundlers.spec.ts, the examples, the adapters' page; the test package index), and starts an X
+ * display (Xvfb) for WebKitGTK's MiniBrowser when WebKit is in the run and none is set.
  */
 import type { Server } from 'node:http';
 import type { FullConfig } from '@playwright/test';
@@ -13,9 +15,19 @@ import { buildPackageIndex } from '../fixtures/package-index.js';
 /** Display number used for Xvfb when the suite starts one. */
 const DISPLAY = ':99';
 
+/**
+ * Whether a spec is in this run: `npx playwright test <filter>…` runs only the spec files whose
+ * path a filter matches (as a regular expression), so a single spec does not wait for fixtures
+ * it never uses. With no filter, every spec runs.
+ */
+function inRun(spec: string): boolean {
+  const filters = process.argv.slice(process.argv.indexOf('test') + 1).filter((arg, i, args) => !arg.startsWith('-') && !/^(--(project|grep|grep-invert|config|reporter|workers|retries|repeat-each|timeout|max-failures|output|shard)|-[gcj])$/.test(args[i - 1] ?? ''));
+  return filters.length === 0 || filters.some((filter) => new RegExp(filter).test(`test/browser/${spec}`));
+}
+
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
-  await buildApps();
-  await buildPackageIndex();
+  await buildApps({ apps: inRun('bundlers.spec.ts'), examples: inRun('examples.spec.ts'), adapters: inRun('adapters.spec.ts') });
+  if (inRun('python-packages.spec.ts') || inRun('frame-boundary.spec.ts')) await buildPackageIndex();
   const servers: Server[] = await Promise.all([
     startStaticServer('coi', PORTS.coi),
     startStaticServer('plain', PORTS.plain),

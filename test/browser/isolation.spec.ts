@@ -4,6 +4,7 @@
  * code that escaped the engine would meet the frame's opaque origin and CSP. A canary server that
  * answers everyone permissively must see no request at all.
  */
+// @runs chromium:coi,plain,csp firefox:coi,plain,csp webkit:coi,plain,csp — every engine and page
 import type { Worker } from '@playwright/test';
 import { CANARY } from './ports.js';
 import { canaryHits, counts, createIn, DEVTOOLS_ONLY, evaluateInFrame, expect, runIn, setupOf, test } from './helpers.js';

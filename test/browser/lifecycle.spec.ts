@@ -1,4 +1,5 @@
 /** Start-up, dispose, crash recovery and misuse, across the real boundary. */
+// @runs chromium:coi firefox:coi webkit:coi — the isolated page in every engine: a plain page adds nothing once the isolated one ran it
 import { counts, createIn, DEVTOOLS_ONLY, expect, runIn, sandboxCounts, shift, test } from './helpers.js';
 
 test.describe('dispose', () => {

@@ -3,6 +3,7 @@
  * only a broken limit would pass (a hung run would take the whole test timeout); the precise
  * overrun figures live in `npm run bench`.
  */
+// @runs chromium:coi,plain firefox:coi,plain webkit:coi — every engine on the isolated page (shared-memory interrupts), and the plain page (frame replacement) in Chromium and Firefox; WebKit's plain page behaves as its isolated one (no SharedArrayBuffer either way); a strict host CSP changes nothing for limits
 import { createIn, expect, runIn, sharedMemoryIn, support, test } from './helpers.js';
 
 test.describe('timeout', () => {

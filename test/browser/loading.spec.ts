@@ -2,6 +2,7 @@
  * The built library loads the ways users load it: with no bundler from any path, with its assets
  * somewhere else (`assetsUrl`). Apps built by bundlers: bundlers.spec.ts.
  */
+// @runs chromium:coi,plain,csp firefox:coi,plain,csp webkit:coi,plain,csp — every engine and page: the page's headers and CSP change how the frame loads
 import type { Page } from '@playwright/test';
 import { createIn, expect, expectNoPageErrors, openHost, runIn, test } from './helpers.js';
 

@@ -4,6 +4,7 @@
  * (`connect-src 'self'`) the host page itself may not reach the echo server, so requests fail
  * there: the page's own policy still applies on top of the sandbox's.
  */
+// @runs chromium:coi,plain,csp firefox:coi,plain,csp webkit:coi,plain,csp — every engine and page: the host performs the requests, under the page's CSP
 import { CANARY, ECHO } from './ports.js';
 import { canaryHits, expect, setupOf, test } from './helpers.js';
 

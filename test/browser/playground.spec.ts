@@ -2,6 +2,7 @@
  * `npm start`: the playground on Vite's dev server, loading the library from dist/ as it is
  * during development. The built site has its own, fuller suite (demo-site.spec.ts).
  */
+// @runs chromium:playground firefox:playground — Vite's dev server (`npm start`), where Playwright can type: Chromium and Firefox (not the WebKit driver)
 import type { ViteDevServer } from 'vite';
 import { base as test, expect, isSecurityReport } from './helpers.js';
 

@@ -1,4 +1,5 @@
 /** createSandboxPool: warm sandboxes, fresh globals per use, replacement of worn ones, idle disposal, limits. */
+// @runs chromium:coi — Chromium's isolated page: pools behave the same everywhere, and each Python start costs seconds
 import { expect } from '@playwright/test';
 import { counts, test } from './helpers.js';
 import type { SandboxPool, Sandbox } from '../../src/index.js';

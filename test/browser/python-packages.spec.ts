@@ -1,16 +1,14 @@
 /**
- * Python packages, offline: the test builds a small pure-Python wheel, serves it from the test
- * server, and installs it; and a package index with the layout of Pyodide's distribution (its
+ * Python packages, offline: the suite builds a small pure-Python wheel (test/fixtures/package-index.ts),
+ * serves it from the test server, and installs it; and a package index with the layout of Pyodide's distribution (its
  * lock file extended with packages the suite builds, test/fixtures/package-index.ts) serves
  * packages by name, with dependencies, data files, a wrong hash and a missing wheel; and an index
  * with PyPI's JSON API serves pure-Python projects with releases, markers and extras. Real
  * distribution packages (numpy…) need Pyodide's CDN, which these machines cannot reach.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// @runs chromium:csp firefox:plain webkit:csp — where the host page's CSP is strict (the page fetches the wheels) in Chromium and WebKit, and Firefox's plain page
 import { expect, runIn, sharedHost, test } from './helpers.js';
-import { INDEX_PATH, OTHER_PYTHON_INDEX_PATH, PYPI_PATH } from '../fixtures/package-index.js';
+import { INDEX_PATH, OTHER_PYTHON_INDEX_PATH, PYPI_PATH, TEST_WHEEL } from '../fixtures/package-index.js';
 
 declare global {
   interface Window {
@@ -19,29 +17,10 @@ declare global {
   }
 }
 
-const WHEEL = 'hello_sandbox-1.0-py3-none-any.whl';
-const WHEEL_PATH = `/test/fixtures/wheels/${WHEEL}`;
+const WHEEL_PATH = `/test/fixtures/wheels/${TEST_WHEEL}`;
 
-/** Writes the wheel with Python's zipfile: a package module plus the dist-info a wheel needs. */
-function buildWheel(): void {
-  const dir = fileURLToPath(new URL('../fixtures/wheels/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const script = `
-import sys, zipfile
-files = {
-  "hello_sandbox/__init__.py": "def greet(name):\\n    return f'hello {name} from a wheel'\\n",
-  "hello_sandbox-1.0.dist-info/METADATA": "Metadata-Version: 2.1\\nName: hello-sandbox\\nVersion: 1.0\\n",
-  "hello_sandbox-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: ai-sandbox-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
-}
-files["hello_sandbox-1.0.dist-info/RECORD"] = "".join(f"{name},,\\n" for name in files) + "hello_sandbox-1.0.dist-info/RECORD,,\\n"
-with zipfile.ZipFile(sys.argv[1], "w") as z:
-    for name, text in files.items():
-        z.writestr(name, text)
-`;
-  execFileSync('python3', ['-c', script, `${dir}${WHEEL}`]);
-}
-
-test.beforeAll(buildWheel);
+// Independent tests and serial groups: spread over the workers, so no one worker waits out the file.
+test.describe.configure({ mode: 'parallel' });
 
 test.describe('python packages', () => {
   test.describe.configure({ mode: 'serial' });

@@ -3,6 +3,7 @@
  * starts (other sandboxes and restarts), kept across visits with 'persistent', and ignored when
  * Pyodide refuses them.
  */
+// @runs firefox:plain — Firefox's plain page: snapshots matter most where restarts kill, and each start costs seconds
 import { expect } from '@playwright/test';
 import { openHost, support, test } from './helpers.js';
 import type { SandboxEvent } from '../../src/index.js';

@@ -2,6 +2,7 @@
  * Python in Pyodide across the real boundary. Pyodide takes seconds to start, so each block shares
  * one page and one sandbox and runs its tests in order.
  */
+// @runs chromium:coi firefox:plain webkit:coi — Chromium's isolated page (shared-memory interrupts), Firefox's plain page (none), and WebKit's isolated page (slowest to start Python)
 import { CANARY } from './ports.js';
 import { canaryHits, expect, runIn, sharedHost, support, test } from './helpers.js';
 

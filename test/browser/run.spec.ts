@@ -1,4 +1,5 @@
 /** The run contract across the page → iframe → worker boundary. */
+// @runs chromium:coi,plain,csp firefox:coi,plain,csp webkit:coi,plain,csp — every engine and page: the run contract
 import { createIn, expect, runIn, support, test } from './helpers.js';
 
 test.describe('results', () => {

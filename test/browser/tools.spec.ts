@@ -2,6 +2,7 @@
  * Host tools: the guest calls back into the app (`await tools.name(args)`) in both languages.
  * Plain data crosses as copies; errors come back as errors; calls end with their run.
  */
+// @runs chromium:coi firefox:coi webkit:coi — the isolated page in every engine
 import { expect, test } from './helpers.js';
 
 declare global {

@@ -5,6 +5,7 @@
  * replaces, work a run leaves behind ends with it, and host file operations never follow a link
  * the guest planted.
  */
+// @runs chromium:coi firefox:plain — Chromium's isolated page and Firefox's plain page: Python-heavy, seconds per start
 import type { SandboxEvent } from '../../src/index.js';
 import { expect, runIn, sharedHost, test } from './helpers.js';
 

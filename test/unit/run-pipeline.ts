@@ -1,10 +1,10 @@
 /**
  * The run path in Node, minus the browser: the worker's API and engine, the frame's run guard
- * (caps, report) and the host's status decision, joined directly instead of over postMessage.
+ * (caps, report) and the host's decision on how the run ended, joined directly instead of over postMessage.
  * The browser tests cover the same path across the real boundaries.
  */
 import { RunGuard } from '../../src/frame/run-guard.js';
-import { statusOf } from '../../src/host/run-status.js';
+import { outcomeOf } from '../../src/host/run-outcome.js';
 import type { RunReport, RunRequest, SessionLimits } from '../../src/shared/protocol.js';
 import type { WorkerConfig } from '../../src/shared/worker-protocol.js';
 import type { RunError, RunStatus } from '../../src/shared/types.js';
@@ -34,24 +34,20 @@ export async function startPipeline(createEngine: EngineFactory, files: Record<s
   let seq = 0;
   const cancelled = new Set<number>();
   const hostCalls = new HostCalls(() => {});
-  const api = createWorkerApi(createEngine, files, undefined, (m) => guard?.output(m.stream, m.text), hostCalls);
+  const api = createWorkerApi(createEngine, files, undefined, (m) => guard?.write(m.stream, m.text), hostCalls);
   await api.start(config);
 
   async function run(code: string, over: Partial<RunRequest> = {}): Promise<PipelineResult> {
     const request: RunRequest = { runSeq: ++seq, code, timeoutMs: 2000, maxOutputBytes: 1 << 20, maxValueBytes: 1 << 20, ...over };
-    guard = new RunGuard(request, LIMITS, () => {});
+    // The run's stream as the host hears it: output events, then the report.
+    const streamed = { stdout: '', stderr: '' };
+    guard = new RunGuard(request, LIMITS, (event) => event.type === 'output' && (streamed[event.stream] += event.text));
     const started = performance.now();
     const report = guard.report(await api.run(request));
     guard = undefined;
-    const { status, error } = statusOf(report.outcome, { abortRequested: cancelled.has(request.runSeq), elapsedMs: performance.now() - started, timeoutMs: request.timeoutMs });
-    const result: PipelineResult = { runSeq: request.runSeq, status, stdout: report.stdout, stderr: report.stderr, stateLost: Boolean(report.stateLost), report };
-    if (error) result.error = error;
-    if (report.outcome.kind === 'returned') {
-      if (report.outcome.valueJson !== undefined) result.value = JSON.parse(report.outcome.valueJson);
-      if (report.outcome.text !== undefined) result.text = report.outcome.text;
-    }
-    if (report.limitsHit.includes('output') || report.limitsHit.includes('value')) result.truncated = true;
-    return result;
+    const view = { abortRequested: cancelled.has(request.runSeq), elapsedMs: performance.now() - started, timeoutMs: request.timeoutMs };
+    const { result } = outcomeOf({ kind: 'reported', report, view }, streamed);
+    return { runSeq: request.runSeq, ...result, report };
   }
 
   /** Cancels run `runSeq` (the next one when it has not started), as the host's abort does. */

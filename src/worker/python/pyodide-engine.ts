@@ -19,6 +19,7 @@ import createPyodideModule from 'pyodide/pyodide.asm.mjs';
 import bootstrapSource from './runtime/bootstrap.py?raw';
 import { SNAPSHOT_FILE, type EngineOutcome, type FsRequest, type FsResult, type HostCallKind, type InstallRequest, type RunRequest } from '../../shared/protocol.js';
 import type { RunOutput } from '../../shared/types.js';
+import { runError } from '../../shared/run-errors.js';
 import type { Engine, EngineInit, EngineRunResult, RunContext } from '../engine.js';
 import { withAssetFetch } from './asset-fetch.js';
 import { createHostFetch } from '../host-fetch.js';
@@ -223,7 +224,7 @@ export class PyodideEngine implements Engine {
       // the browser's stack ran out inside it. It cannot be trusted again; the host replaces it.
       const message = error instanceof Error ? error.message : String(error);
       const stack = /call stack|stack overflow/i.test(message) ? ' (the browser stack ran out: the code recursed too deeply in C)' : '';
-      return { outcome: { kind: 'failed', error: { name: 'EngineError', message: `the Python engine failed${stack}: ${message.slice(0, 500)}` } } };
+      return { outcome: { kind: 'failed', error: runError('engine', `the Python engine failed${stack}: ${message.slice(0, 500)}`) } };
     } finally {
       this.current = undefined;
       this.onFatal = undefined;

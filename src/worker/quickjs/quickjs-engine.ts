@@ -14,6 +14,7 @@ import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import type { EngineOutcome, RunRequest } from '../../shared/protocol.js';
 import type { RunError } from '../../shared/types.js';
+import { runError } from '../../shared/run-errors.js';
 import { USER_FILE } from '../../shared/guest-files.js';
 import { GuestError, GuestInterrupted, INTERRUPTED, type Engine, type EngineInit, type EngineRunResult, type RunContext } from '../engine.js';
 import { driveToCompletion, type StopState } from './event-loop.js';
@@ -216,7 +217,7 @@ export class QuickJsEngine implements Engine {
   private async recoverFromTrap(error: unknown): Promise<EngineRunResult> {
     const message = error instanceof Error ? error.message : String(error);
     if (!(error instanceof RangeError && /call stack/i.test(message))) {
-      return { outcome: { kind: 'failed', error: { name: 'EngineError', message: `the engine failed (${message.slice(0, 500)})` } } };
+      return { outcome: { kind: 'failed', error: runError('engine', `the engine failed (${message.slice(0, 500)})`) } };
     }
     await this.boot();
     return { outcome: { kind: 'threw', error: { name: 'InternalError', message: 'stack overflow (too deeply nested for the engine; it was restarted)' } }, stateLost: true };
