@@ -48,6 +48,12 @@ const START_TIMEOUT_MS = 60_000;
 const FRAME_LOAD_TIMEOUT_MS = 20_000;
 /** How long a loaded frame may take to answer; it only has to run one small inline script. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
+/**
+ * A frame that has not answered by then is fetched once and checked against the build, so an
+ * altered frame (its inline script no longer matching its CSP: it never answers) fails in seconds
+ * with an error that says so, not at the handshake's timeout.
+ */
+const ALTERATION_CHECK_MS = 2_000;
 
 /** The longest account of a worker's end the host takes from the frame (its own words, and at most 200 bytes of the worker's). */
 const MAX_FRAME_MESSAGE_BYTES = 1000;
@@ -170,10 +176,10 @@ export class FrameSession {
       const loaded = new Promise<void>((resolve) => iframe.addEventListener('load', () => resolve(), { once: true }));
       (document.body ?? document.documentElement).append(iframe);
       await withTimeout(loaded, FRAME_LOAD_TIMEOUT_MS, `the sandbox frame did not load from ${assets.frameUrl}${frameLoadHint()}`);
-      await withTimeout(session.handshake(assets, extraFiles), HANDSHAKE_TIMEOUT_MS, `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`).catch(
-        async (error: unknown) => {
-          throw (await alteredFrameError(assets.frameUrl)) ?? error;
-        },
+      await withTimeout(
+        Promise.race([session.handshake(assets, extraFiles), session.unlessAltered(assets.frameUrl)]),
+        HANDSHAKE_TIMEOUT_MS,
+        `the sandbox frame at ${assets.frameUrl} did not answer: is it served from the assets folder, allowed by the page's frame-src, and not given a stricter CSP by the server?`,
       );
       const report = await withTimeout(session.whileAlive(session.remote.start(config)), START_TIMEOUT_MS, 'the sandbox engine did not start in time');
       session.fromSnapshot = report?.fromSnapshot === true;
@@ -184,6 +190,14 @@ export class FrameSession {
       const message = error instanceof Error ? error.message : String(error);
       throw new SandboxStartError(`the sandbox could not start: ${message}`, { cause: error });
     }
+  }
+
+  /** Rejects with the named error if the frame has not answered within {@link ALTERATION_CHECK_MS} and is not the one the build made; else never settles. */
+  private async unlessAltered(frameUrl: string): Promise<never> {
+    await new Promise((resolve) => setTimeout(resolve, ALTERATION_CHECK_MS));
+    const altered = this.onReady && !this.isEnded ? await alteredFrameError(frameUrl) : undefined;
+    if (altered) throw altered;
+    return new Promise<never>(() => {});
   }
 
   private handshake(assets: EngineAssets, extraFiles: EngineFiles): Promise<void> {
