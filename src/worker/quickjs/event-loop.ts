@@ -10,7 +10,17 @@ import { ThrownHandle, type GuestRealm } from './guest-realm.js';
 /** Whether the run was told to stop; once set, the interrupt handler stops the guest at every check. */
 export interface StopState {
   fired: boolean;
+  /** The interrupt handler's test (deadline, cancel, the shared slot): sets `fired` when it is time. */
+  check(): boolean;
 }
+
+/**
+ * Promise jobs run between two looks at the clock. QuickJS polls its interrupt handler in loops
+ * and backward jumps, not in calls, so a storm of jobs that each only schedule more
+ * (`const spin = () => { p.then(spin); p.then(spin) }`) never reaches it: unchecked, one
+ * `executePendingJobs()` ran past a 100 ms deadline for 10 s, until the wasm memory was full.
+ */
+const JOBS_PER_CHECK = 100;
 
 function sleep(ms: number, wake: Promise<void>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,9 +47,13 @@ export async function driveToCompletion(
     return new GuestInterrupted();
   };
   for (;;) {
-    const jobs = runtime.executePendingJobs();
+    const jobs = runtime.executePendingJobs(JOBS_PER_CHECK);
     if (jobs.error) throw new ThrownHandle(jobs.error);
     if (stop.fired) throw interrupted();
+    if (runtime.hasPendingJob()) {
+      if (stop.check()) throw interrupted();
+      continue;
+    }
     const delay = realm.nextTimerDelay();
     // Like a Node script, the run goes on while timers or host calls (tools) are pending.
     const waitingHost = context.hostCallsWaiting();

@@ -122,11 +122,14 @@ export class QuickJsEngine implements Engine {
 
   async run(request: RunRequest, context: RunContext): Promise<EngineRunResult> {
     const deadline = performance.now() + request.timeoutMs;
-    const stop: StopState = { fired: false };
-    this.runtime.setInterruptHandler(() => {
-      if (!stop.fired && (context.cancelled || performance.now() > deadline || (this.interrupt && Atomics.load(this.interrupt, 0) === request.runSeq))) stop.fired = true;
-      return stop.fired;
-    });
+    const stop: StopState = {
+      fired: false,
+      check: () => {
+        if (!stop.fired && (context.cancelled || performance.now() > deadline || (this.interrupt && Atomics.load(this.interrupt, 0) === request.runSeq))) stop.fired = true;
+        return stop.fired;
+      },
+    };
+    this.runtime.setInterruptHandler(stop.check);
     this.current = context;
     let outcome: EngineOutcome | undefined;
     let trap: unknown;

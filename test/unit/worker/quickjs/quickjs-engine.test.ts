@@ -158,7 +158,14 @@ describe('promise-job storms', () => {
     const r = await t.run('const spin = () => { Promise.resolve().then(spin); Promise.resolve().then(spin) }; spin(); await new Promise(() => {})', { timeoutMs: 100 });
     expect(['timeout', 'memory', 'crashed']).toContain(r.status);
     if (r.status !== 'crashed') expect((await t.run('6 * 7')).value).toBe(42);
-  }, 60_000); // the storm grows the heap to its limit first: seconds of work on a loaded machine
+  }, 60_000);
+
+  it('a storm of jobs that never loops is stopped at its deadline, not when the memory runs out (QuickJS polls its interrupt handler in loops only)', async () => {
+    const r = await t.run('const spin = () => { Promise.resolve().then(spin); Promise.resolve().then(spin) }; spin(); await new Promise(() => {})', { timeoutMs: 100, maxValueBytes: 1000 });
+    // Before the loop looked at the clock between jobs, the storm ran until the wasm memory was full.
+    expect(r.status).toBe('timeout');
+    expect(r.report.memoryBytes).toBeLessThan(64 * 1024 * 1024);
+  }, 60_000);
 });
 
 describe('caps hold when the guest replaces what describes its values', () => {
