@@ -3,6 +3,7 @@
  * and makes a bounded number of host calls, so it stays far below these; a worker past them is
  * flooding the frame, and the frame stops it rather than pass the flood on.
  */
+import { DISPOSE } from '../shared/dispose.js';
 
 /** Messages per second the budget refills with. */
 export const MESSAGES_PER_SECOND = 1000;
@@ -69,8 +70,13 @@ export class DropReporter {
     this.reason = undefined;
   }
 
+  /** Drops the summary timer (flush first to report what is waiting). */
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  [DISPOSE](): void {
+    this.dispose();
   }
 }

@@ -10,6 +10,7 @@ import type { RunError, RunOutput } from '../shared/types.js';
 import { cutUtf8, fitsUtf8, utf8Length } from '../shared/utf8.js';
 import { OutputBatcher } from '../shared/output-batcher.js';
 import { runError, type RUN_ERROR } from '../shared/run-errors.js';
+import { DISPOSE } from '../shared/dispose.js';
 
 /** Caps of an error's fields (the engines cap theirs lower; these hold whatever the worker sends). */
 const MAX_ERROR_NAME = 200;
@@ -99,8 +100,13 @@ export class RunGuard {
     return { ...this.finish({ kind: 'failed', error: runError(name, message) }, []), workerEnded: true };
   }
 
+  /** Drops the output batcher's timer; the report (or `failed`) has flushed what counted. */
   dispose(): void {
     this.output.dispose();
+  }
+
+  [DISPOSE](): void {
+    this.dispose();
   }
 
   /** Sends the output still waiting (so it comes before the report), and builds the report. */

@@ -6,7 +6,7 @@
  * neither prevent nor survive it.
  */
 import { whyNotFromWorker, type FromWorker, type ToWorker, type WorkerInit, type WorkerMethod, type WorkerMethods } from '../shared/worker-protocol.js';
-import { isCount, isRecord, type EngineFiles } from '../shared/protocol.js';
+import { isCount, isRecord, WORKER_ENDED_ERROR, type EngineFiles } from '../shared/protocol.js';
 import type { LimitName } from '../shared/events.js';
 import { DropReporter, MessageBudget } from './message-budget.js';
 import { cutUtf8 } from '../shared/utf8.js';
@@ -27,7 +27,7 @@ export class WorkerEndedError extends Error {
     readonly limit?: LimitName,
   ) {
     super(message);
-    this.name = 'WorkerEndedError';
+    this.name = WORKER_ENDED_ERROR;
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * One sandboxed iframe, the worker inside it and the engine in the worker: started together,
  * stopped together. The host calls the frame's API over Comlink and hears the frame's events on a
- * second port, where each run streams its output, host calls and report in order; it exposes nothing. Killing a session removes the iframe, which ends the worker
- * whatever it is doing: that is the authoritative stop behind every cooperative one.
+ * second port, where each run streams its output, host calls and report in order; it exposes
+ * nothing. Disposing of a session removes the iframe, which ends the worker whatever it is doing: that
+ * is the authoritative stop behind every cooperative one.
  */
 import * as Comlink from 'comlink';
 import { frameAlteration } from '../shared/frame-csp.js';
+import { DISPOSE } from '../shared/dispose.js';
 import { SandboxStartError } from '../shared/errors.js';
 import { cutUtf8 } from '../shared/utf8.js';
 import type { LimitName } from '../shared/events.js';
@@ -14,6 +16,7 @@ import {
   isFsResult,
   isModuleList,
   PROTOCOL,
+  WORKER_ENDED_ERROR,
   readRunReport,
   type EngineConfig,
   type EngineFiles,
@@ -58,8 +61,8 @@ const ALTERATION_CHECK_MS = 2_000;
 /** The longest account of a worker's end the host takes from the frame (its own words, and at most 200 bytes of the worker's). */
 const MAX_FRAME_MESSAGE_BYTES = 1000;
 
-/** Why a session ended: removed by its owner, or its worker died (or was stopped by the frame). */
-export type EndReason = { kind: 'killed' } | { kind: 'crashed'; message: string; limit?: LimitName };
+/** Why a session ended: disposed by its owner, or its worker died (or was stopped by the frame). */
+export type EndReason = { kind: 'disposed' } | { kind: 'crashed'; message: string; limit?: LimitName };
 
 /** Thrown by the session's calls when it ends before they return. */
 export class SessionEndedError extends Error {
@@ -95,7 +98,7 @@ async function alteredFrameError(frameUrl: string): Promise<SandboxStartError | 
   }
 }
 
-/** A running frame + worker + engine. Owned by one sandbox; `kill()` ends it. */
+/** A running frame + worker + engine. Owned by one sandbox; `dispose()` ends it. */
 export class FrameSession {
   /** Receives output chunks of every run; the owner filters by run number. */
   onOutput: ((message: Extract<FrameEvent, { type: 'output' }>) => void) | undefined;
@@ -185,7 +188,7 @@ export class FrameSession {
       session.fromSnapshot = report?.fromSnapshot === true;
       return session;
     } catch (error) {
-      session.kill();
+      session.dispose();
       if (error instanceof SandboxStartError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       throw new SandboxStartError(`the sandbox could not start: ${message}`, { cause: error });
@@ -227,9 +230,12 @@ export class FrameSession {
     );
   }
 
-  /** Python: the top-level modules `code` imports; rejects with {@link SessionEndedError} if the session ends first. */
+  /**
+   * Python: the top-level modules `code` imports. Rejects with {@link SessionEndedError} if the
+   * session ends first, or if the frame stopped the worker while it answered (a malformed answer).
+   */
   async findImports(code: string): Promise<string[]> {
-    const result: unknown = await this.whileAlive<unknown>(this.remote.findImports(code));
+    const result: unknown = await this.untilWorkerEnds<unknown>(this.remote.findImports(code));
     if (!isModuleList(result)) throw this.crash('the frame sent a malformed import list');
     return result;
   }
@@ -262,10 +268,13 @@ export class FrameSession {
     return result;
   }
 
-  /** Installs packages from fetched wheels: null, or the engine's error message. */
+  /**
+   * Installs packages from fetched wheels: null, or the engine's error message. Rejects with
+   * {@link SessionEndedError} as {@link findImports} does.
+   */
   async installPackages(request: InstallRequest): Promise<string | null> {
     const transfer = Comlink.transfer(request, Object.values(request.files));
-    const result: unknown = await this.whileAlive<unknown>(this.remote.installPackages(transfer));
+    const result: unknown = await this.untilWorkerEnds<unknown>(this.remote.installPackages(transfer));
     if (result !== null && typeof result !== 'string') throw this.crash('the frame sent a malformed install result');
     return result;
   }
@@ -297,8 +306,12 @@ export class FrameSession {
   }
 
   /** Removes the iframe (ending the worker) and closes the ports. Idempotent. */
-  kill(): void {
-    this.end({ kind: 'killed' });
+  dispose(): void {
+    this.end({ kind: 'disposed' });
+  }
+
+  [DISPOSE](): void {
+    this.dispose();
   }
 
   private crash(message: string): SessionEndedError {
@@ -320,8 +333,21 @@ export class FrameSession {
     return !this.isEnded;
   }
 
+  /**
+   * {@link whileAlive}, and a rejection that says the frame stopped its worker ends the session
+   * here: it can overtake the frame's worker-ended event (the two ports are not ordered; WebKit).
+   */
+  private async untilWorkerEnds<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await this.whileAlive(promise);
+    } catch (error) {
+      if ((error as Error | undefined)?.name === WORKER_ENDED_ERROR) throw this.crash(cutUtf8((error as Error).message, MAX_FRAME_MESSAGE_BYTES));
+      throw error;
+    }
+  }
+
   private whileAlive<T>(promise: Promise<T>): Promise<T> {
-    if (this.isEnded) return Promise.reject(new SessionEndedError({ kind: 'killed' }));
+    if (this.isEnded) return Promise.reject(new SessionEndedError({ kind: 'disposed' }));
     return Promise.race([promise, this.ended.then((r) => Promise.reject(new SessionEndedError(r)))]);
   }
 }

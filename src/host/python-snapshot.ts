@@ -70,7 +70,7 @@ export async function makeSnapshot(assets: EngineAssets, mode: SnapshotMode): Pr
       try {
         return await session.takeSnapshot();
       } finally {
-        session.kill();
+        session.dispose();
       }
     })().catch(() => undefined);
     making.set(assets, made);

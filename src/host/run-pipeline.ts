@@ -106,9 +106,7 @@ export class RunPipeline {
           await this.host.installer.installImports(session, code, gateRun);
         } catch (error) {
           if (disposed.aborted) return unsent(runSeq);
-          // The frame rejects with its WorkerEndedError when it stops the worker, and reports the end
-          // as an event; which arrives first varies (WebKit: often the rejection).
-          if (!(error instanceof SessionEndedError) && (error as Error | undefined)?.name !== 'WorkerEndedError') throw error;
+          if (!(error instanceof SessionEndedError)) throw error;
           // The engine ended while naming the imports (a malformed answer stops it): the run ends
           // crashed, as it would have mid-run. Once `ended` settles, the sandbox has reported it and
           // started a fresh engine (its handler was registered first).

@@ -5,6 +5,7 @@
  * lease, never the sandbox itself: a handle of its own that is revoked when it is released.
  */
 import { DisposedError } from '../shared/errors.js';
+import { ASYNC_DISPOSE } from '../shared/dispose.js';
 import type { SandboxEvent } from '../shared/events.js';
 import type { Language, RunOptions, RunResult, Sandbox, SandboxFileSystem, SandboxOptions, SandboxPool, SandboxPoolOptions, SandboxPoolStats } from '../shared/types.js';
 import { resolvePoolOptions, type ResolvedPoolOptions } from './options.js';
@@ -49,7 +50,7 @@ function leaseOf(sandbox: Sandbox): { handle: Sandbox; revoke(): void } {
     reset: () => use((s) => s.reset()),
     installPackages: (names) => use((s) => s.installPackages(names)),
     dispose: () => target?.dispose() ?? Promise.resolve(),
-    [Symbol.asyncDispose]: () => handle.dispose(),
+    [ASYNC_DISPOSE]: () => handle.dispose(),
   };
   return { handle, revoke: () => (target = undefined) };
 }
@@ -270,7 +271,7 @@ class SandboxPoolImpl implements SandboxPool {
     await Promise.all([...members.map((member) => member.sandbox.dispose()), ...this.starts]);
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
+  [ASYNC_DISPOSE](): Promise<void> {
     return this.dispose();
   }
 }

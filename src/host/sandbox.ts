@@ -5,6 +5,7 @@
  * messages; it never blocks on the guest.
  */
 import { DisposedError, NotSupportedError, SandboxStartError } from '../shared/errors.js';
+import { ASYNC_DISPOSE } from '../shared/dispose.js';
 import { SNAPSHOT_FILE, type EngineConfig } from '../shared/protocol.js';
 import type { Language, ProgressEvent, RunOptions, RunResult, Sandbox, SandboxFileSystem, SandboxOptions } from '../shared/types.js';
 import { loadAssets, manifestAt, type BundledEngines, type EngineAssets, type Manifest } from './assets.js';
@@ -112,7 +113,7 @@ class SandboxImpl implements Sandbox {
           try {
             await this.installer.startEngine(session, lockBytes);
           } catch (error) {
-            session.kill();
+            session.dispose();
             throw error;
           }
         }
@@ -122,7 +123,7 @@ class SandboxImpl implements Sandbox {
       })
       .then((session) => {
         if (this.disposed) {
-          session.kill();
+          session.dispose();
           throw new DisposedError();
         }
         this.session = session;
@@ -196,7 +197,7 @@ class SandboxImpl implements Sandbox {
    */
   private retire(session: FrameSession, { reason, message, detail }: Restart, runSeq: number): void {
     if (this.session === session) this.session = undefined;
-    session.kill();
+    session.dispose();
     if (!this.disposed) this.emit({ type: 'sandbox-restarted', reason, message, runSeq, ...(detail && { detail }) });
     if (!this.disposed && !this.starting) this.startSession();
   }
@@ -242,7 +243,7 @@ class SandboxImpl implements Sandbox {
       const session = await this.ensureSession();
       if (this.language === 'python') {
         this.session = undefined;
-        session.kill();
+        session.dispose();
         // Nothing installed since the last reset follows into the next one: the guest's installs are its own.
         this.installer.forgetSinceReset();
         await this.startSession();
@@ -264,12 +265,12 @@ class SandboxImpl implements Sandbox {
     this.emit({ type: 'sandbox-disposed' });
     this.disposed = true;
     this.disposedSignal.abort();
-    this.session?.kill();
+    this.session?.dispose();
     this.session = undefined;
     await this.starting?.catch(() => {});
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
+  [ASYNC_DISPOSE](): Promise<void> {
     return this.dispose();
   }
 }

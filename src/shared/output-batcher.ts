@@ -7,6 +7,7 @@
  */
 import type { StreamName } from './protocol.js';
 import { cutUtf8, fitsUtf8, utf8Length } from './utf8.js';
+import { DISPOSE } from './dispose.js';
 
 /** How long output may wait before it is sent, in ms: short enough to feel live. */
 const FLUSH_INTERVAL_MS = 25;
@@ -73,5 +74,9 @@ export class OutputBatcher {
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  [DISPOSE](): void {
+    this.dispose();
   }
 }

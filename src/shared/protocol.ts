@@ -202,6 +202,13 @@ export type FsRequest =
 /** A file operation's outcome: data for reads, or the POSIX error name and a message. */
 export type FsResult = { ok: true; data?: Uint8Array | string[] } | { ok: false; errno: string; message: string };
 
+/**
+ * The `name` of the error a {@link FrameApi} call rejects with when the frame stopped its worker
+ * (it reports the end on the events port too; the two ports are not ordered, so either may come
+ * first). Comlink carries an error's name and message, nothing else.
+ */
+export const WORKER_ENDED_ERROR = 'WorkerEndedError';
+
 /** The only API the frame exposes over Comlink. Nothing on the host side is ever exposed. */
 export interface FrameApi {
   /** Loads the engine in the worker; resolves when it can run code. */

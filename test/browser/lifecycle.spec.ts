@@ -27,13 +27,21 @@ test.describe('dispose', () => {
     await expect.poll(() => counts(host)).toEqual(before);
   });
 
-  test('supports await using (Symbol.asyncDispose)', async ({ host }) => {
-    const left = await host.evaluate(async () => {
+  test('supports await using (Symbol.asyncDispose, or the registered symbol polyfills use where the browser lacks it), and has no method named "undefined"', async ({ host }) => {
+    const out = await host.evaluate(async () => {
+      // WebKitGTK 2.50 has no Symbol.asyncDispose: `[Symbol.asyncDispose]()` in a class was a method named "undefined" there.
+      const key: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
       const sb = await window.lib.createSandbox({ language: 'javascript' });
-      await sb[Symbol.asyncDispose]();
-      return document.querySelectorAll('iframe').length;
+      const pool = window.lib.createSandboxPool({ language: 'javascript', size: 0 });
+      const lease = await pool.acquire();
+      const named = ['undefined' in sb, 'undefined' in pool, 'undefined' in lease];
+      const kinds = [typeof sb[key], typeof pool[key], typeof lease[key]];
+      await sb[key]();
+      await lease[key]();
+      await pool[key]();
+      return { named, kinds, iframes: document.querySelectorAll('iframe').length };
     });
-    expect(left).toBe(0);
+    expect(out).toEqual({ named: [false, false, false], kinds: ['function', 'function', 'function'], iframes: 0 });
   });
 
   test('disposing during a run ends it as aborted', async ({ host }) => {

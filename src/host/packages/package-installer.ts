@@ -166,7 +166,7 @@ export class PackageInstaller {
       // A worker that never answers is stuck: it is stopped, and the install fails.
       const error = await within(answer, options.packageTimeoutMs);
       if (error === undefined) {
-        session.kill();
+        session.dispose();
         throw fail(`the engine did not finish installing ${requests.join(', ').slice(0, 200)} within ${options.packageTimeoutMs} ms (packageTimeoutMs): it was stopped`);
       }
       if (error) throw fail(`installing ${requests.join(', ')} failed: ${error}`);

@@ -60,6 +60,6 @@ describe('raceRun', () => {
 
 describe('SessionEndedError', () => {
   it('has its own name', () => {
-    expect(new SessionEndedError({ kind: 'killed' }).name).toBe('SessionEndedError');
+    expect(new SessionEndedError({ kind: 'disposed' }).name).toBe('SessionEndedError');
   });
 });
