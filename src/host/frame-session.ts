@@ -2,8 +2,8 @@
  * One sandboxed iframe, the worker inside it and the engine in the worker: started together,
  * stopped together. The host calls the frame's API over Comlink and hears the frame's events on a
  * second port, where each run streams its output, host calls and report in order; it exposes
- * nothing. Disposing of a session removes the iframe, which ends the worker whatever it is doing: that
- * is the authoritative stop behind every cooperative one.
+ * nothing. Disposing of a session removes the iframe, which ends the worker whatever it is doing:
+ * that is the authoritative stop behind every cooperative one.
  */
 import * as Comlink from 'comlink';
 import { frameAlteration } from '../shared/frame-csp.js';
