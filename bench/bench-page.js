@@ -24,6 +24,37 @@ function bareWorker(url, options) {
   return { worker, call };
 }
 
+/** The bare relay's worker source and wasm bytes, fetched once as the sandbox caches its assets. */
+let relayAssets;
+/**
+ * The floor of the boundary: a sandboxed frame (`allow-scripts`, as ours) that starts bare
+ * quickjs-emscripten in a worker and passes messages both ways unchecked (bare-relay-frame.html).
+ */
+async function bareRelay() {
+  relayAssets ??= Promise.all([fetch('/bench-dist/bare-relay-worker.js').then((r) => r.text()), fetch('/dist/quickjs.wasm').then((r) => r.arrayBuffer())]);
+  const [workerSource, wasm] = await relayAssets;
+  const frame = document.createElement('iframe');
+  frame.setAttribute('sandbox', 'allow-scripts');
+  if (globalThis.crossOriginIsolated) frame.setAttribute('credentialless', '');
+  frame.style.display = 'none';
+  frame.src = '/bench/bare-relay-frame.html';
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  await loaded;
+  const { port1, port2 } = new MessageChannel();
+  const copy = wasm.slice(0);
+  const ready = new Promise((resolve) => (port1.onmessage = resolve));
+  frame.contentWindow.postMessage({ workerSource, wasm: copy, port: port2 }, '*', [port2, copy]);
+  // A relay that cannot start fails the bench instead of hanging it.
+  await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('the bare relay did not start in 20 s')), 20_000))]);
+  const call = (code, timeoutMs = 30000) =>
+    new Promise((resolve) => {
+      port1.onmessage = (e) => resolve(e.data);
+      port1.postMessage({ code, timeoutMs });
+    });
+  return { call, dispose: () => frame.remove() };
+}
+
 const LANGUAGES = {
   javascript: {
     bare: () => bareWorker('/bench-dist/bare-worker.js'),
@@ -68,6 +99,22 @@ async function measure(language, { cold, warm, cpu, overrun }) {
   }
   ours.coldMs = median(oursCold);
   bare.coldMs = median(bareCold);
+  const relay = language === 'javascript' ? {} : undefined;
+  if (relay) {
+    const relayCold = [];
+    const relayWarm = [];
+    for (let i = 0; i < cold; i++) {
+      let r;
+      relayCold.push(await timed(async () => {
+        r = await bareRelay();
+        await r.call('1 + 1');
+      }));
+      for (let k = 0; k < Math.min(warm, 50); k++) relayWarm.push(await timed(() => r.call('1 + 1')));
+      r.dispose();
+    }
+    relay.coldMs = median(relayCold);
+    relay.warmMs = median(relayWarm);
+  }
 
   const sb = await createSandbox({ language });
   const b = spec.bare();
@@ -100,7 +147,7 @@ async function measure(language, { cold, warm, cpu, overrun }) {
 
   await sb.dispose();
   b.worker.terminate();
-  return { ours, bare, crossOriginIsolated };
+  return { ours, bare, ...(relay && { relay }), crossOriginIsolated };
 }
 
 /** Time to first result when a warm pool already holds a started sandbox: medians in ms. */

@@ -17,9 +17,13 @@ import { PROGRAMS } from '../bench/programs.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const ITERATIONS = { cold: 7, warm: 200, cpu: 5, overrun: 6, pooled: 5, idle: 5 };
 const PY_ITERATIONS = { cold: 3, warm: 100, cpu: 3, overrun: 3, pooled: 3, idle: 3 };
-const ITERATIONS_BY_LANGUAGE = { javascript: ITERATIONS, python: PY_ITERATIONS };
+/** `BENCH_LANGUAGES=javascript` leaves Python out (minutes less; no throughput table then). */
+const LANGUAGES = (process.env.BENCH_LANGUAGES ?? 'javascript,python').split(',').map((l) => l.trim());
+for (const language of LANGUAGES) if (!['javascript', 'python'].includes(language)) throw new Error(`BENCH_LANGUAGES: unknown language ${language}`);
+const only = (byLanguage) => Object.fromEntries(Object.entries(byLanguage).filter(([language]) => LANGUAGES.includes(language)));
+const ITERATIONS_BY_LANGUAGE = only({ javascript: ITERATIONS, python: PY_ITERATIONS });
 /** The comparison in every engine: fewer rounds, beside Chromium's full set above. */
-const ENGINE_ITERATIONS = { javascript: { cold: 5, warm: 100, cpu: 3, overrun: 2 }, python: { cold: 3, warm: 50, cpu: 3, overrun: 2 } };
+const ENGINE_ITERATIONS = only({ javascript: { cold: 5, warm: 100, cpu: 3, overrun: 2 }, python: { cold: 3, warm: 50, cpu: 3, overrun: 2 } });
 const ENGINES = (process.env.BENCH_ENGINES ?? 'chromium,firefox,webkit').split(',').map((e) => e.trim());
 for (const engine of ENGINES) if (!['chromium', 'firefox', 'webkit'].includes(engine)) throw new Error(`BENCH_ENGINES: unknown engine ${engine}`);
 
@@ -64,18 +68,18 @@ function nativeThroughput() {
   return { python, version, totalMs: performance.now() - started, stdout };
 }
 
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  root,
-  build: {
-    write: true,
-    outDir: `${root}bench-dist`,
-    emptyOutDir: true,
-    minify: true,
-    lib: { entry: `${root}bench/bare-worker.ts`, formats: ['iife'], name: 'bare', fileName: () => 'bare-worker.js' },
-  },
-});
+/** Builds one of the bench's bare workers (bench/*.ts) into bench-dist/ as a classic script. */
+async function buildBareWorker(entry, name, fileName) {
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    root,
+    build: { write: true, outDir: `${root}bench-dist`, emptyOutDir: false, minify: true, lib: { entry: `${root}bench/${entry}`, formats: ['iife'], name, fileName: () => fileName } },
+  });
+}
+await buildBareWorker('bare-worker.ts', 'bare', 'bare-worker.js');
+// The bare relay's worker (bench/bare-relay-frame.html starts it from its source, as our frame does).
+await buildBareWorker('bare-relay-worker.ts', 'bareRelay', 'bare-relay-worker.js');
 
 /** Opens the bench page from `server` and waits for it (goto and evaluate: every engine's driver has them). */
 async function openBenchPage(page, server) {
@@ -111,7 +115,7 @@ for (const [name, server] of [['isolated (COOP/COEP)', servers.isolated], ['plai
     r.memory = { count: it.idle, oursBytesEach: await idleMemory(page, language, it.idle, false), bareBytesEach: await idleMemory(page, language, it.idle, true) };
     results[name][language] = r;
   }
-  if (!throughput) {
+  if (!throughput && LANGUAGES.includes('python')) {
     log(`${name}: ${PROGRAMS.length} Python programs`);
     throughput = await page.evaluate(() => window.runThroughputBench());
   }
@@ -173,9 +177,8 @@ for (const engine of ENGINES) {
 }
 for (const server of Object.values(servers)) server.close();
 
-log('native python3, one process per program');
-const native = nativeThroughput();
-const mismatches = PROGRAMS.filter((_, i) => throughput.stdout[i] !== native.stdout[i]).length;
+const native = throughput && (log('native python3, one process per program'), nativeThroughput());
+const mismatches = throughput && PROGRAMS.filter((_, i) => throughput.stdout[i] !== native.stdout[i]).length;
 
 const rows = [
   ['cold start: create + first result', 'coldMs'],
@@ -208,6 +211,18 @@ for (const [setup, byLanguage] of Object.entries(results)) {
   }
 }
 
+console.log('\nThe floor of a frame + worker boundary: bare quickjs-emscripten behind a sandboxed frame that relays messages unchecked (JavaScript, medians in ms)');
+console.log('| engine | page | cold start: ai-sandbox / bare relay / bare worker | warm `1 + 1`: ai-sandbox / bare relay / bare worker |');
+console.log('| --- | --- | ---: | ---: |');
+for (const [engine, byPage] of Object.entries(engines)) {
+  if (byPage.unavailable) continue;
+  for (const [setup, { javascript: r }] of Object.entries(byPage)) {
+    if (!r?.relay) continue;
+    const three = (key) => `${fmt(r.ours[key])} / ${fmt(r.relay[key])} / ${fmt(r.bare[key])}`;
+    console.log(`| ${engine} | ${setup.split(' ')[0]} | ${three('coldMs')} | ${three('warmMs')} |`);
+  }
+}
+
 console.log('\nEvery engine: ai-sandbox / the bare engine in a worker of the same page, medians in ms');
 console.log('| engine | page | language | cold start | warm `1 + 1` | `fib(27)` | runaway loop back after its deadline |');
 console.log('| --- | --- | --- | ---: | ---: | ---: | ---: |');
@@ -225,18 +240,20 @@ for (const [engine, byPage] of Object.entries(engines)) {
   }
 }
 
-console.log(`\n${PROGRAMS.length} small Python programs, one after the other (ms)`);
-console.log('| | total | per program | ratio to native |');
-console.log('| --- | ---: | ---: | ---: |');
-const perProgram = (ms) => (ms / PROGRAMS.length).toFixed(1);
-console.log(`| native ${native.version}, one process each | ${native.totalMs.toFixed(0)} | ${perProgram(native.totalMs)} | 1× |`);
-console.log(`| ai-sandbox, one warm sandbox, back to back | ${throughput.runMs.toFixed(0)} | ${perProgram(throughput.runMs)} | ${(throughput.runMs / native.totalMs).toFixed(3)}× |`);
-const withStart = throughput.runMs + throughput.startMs;
-console.log(`| ai-sandbox, including its cold start | ${withStart.toFixed(0)} | ${perProgram(withStart)} | ${(withStart / native.totalMs).toFixed(3)}× |`);
-console.log(`outputs differing from native: ${mismatches} of ${PROGRAMS.length}; failures in the sandbox: ${throughput.failures.length}`);
+if (throughput) {
+  console.log(`\n${PROGRAMS.length} small Python programs, one after the other (ms)`);
+  console.log('| | total | per program | ratio to native |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const perProgram = (ms) => (ms / PROGRAMS.length).toFixed(1);
+  console.log(`| native ${native.version}, one process each | ${native.totalMs.toFixed(0)} | ${perProgram(native.totalMs)} | 1× |`);
+  console.log(`| ai-sandbox, one warm sandbox, back to back | ${throughput.runMs.toFixed(0)} | ${perProgram(throughput.runMs)} | ${(throughput.runMs / native.totalMs).toFixed(3)}× |`);
+  const withStart = throughput.runMs + throughput.startMs;
+  console.log(`| ai-sandbox, including its cold start | ${withStart.toFixed(0)} | ${perProgram(withStart)} | ${(withStart / native.totalMs).toFixed(3)}× |`);
+  console.log(`outputs differing from native: ${mismatches} of ${PROGRAMS.length}; failures in the sandbox: ${throughput.failures.length}`);
+}
 mkdirSync(`${root}bench-results`, { recursive: true });
-const { stdout: _ours, ...throughputSummary } = throughput;
-const { stdout: _native, ...nativeSummary } = native;
+const { stdout: _ours, ...throughputSummary } = throughput ?? {};
+const { stdout: _native, ...nativeSummary } = native ?? {};
 writeFileSync(
   `${root}bench-results/latest.json`,
   JSON.stringify({ date: new Date().toISOString(), iterations: ITERATIONS_BY_LANGUAGE, results, engineIterations: ENGINE_ITERATIONS, engines, throughput: { ...throughputSummary, native: nativeSummary, mismatches } }, null, 2),
