@@ -13,25 +13,28 @@ async function timed(fn) {
   return performance.now() - t0;
 }
 
+/** Sends `{ code, timeoutMs }` to a bare worker (or the port that reaches one) and resolves with its one answer. */
+const callerOf = (endpoint) => (code, timeoutMs = 30000) =>
+  new Promise((resolve) => {
+    endpoint.onmessage = (e) => resolve(e.data);
+    endpoint.postMessage({ code, timeoutMs });
+  });
+
 /** A plain worker that evaluates `{ code, timeoutMs }` and answers once per message. */
 function bareWorker(url, options) {
   const worker = new Worker(url, options);
-  const call = (code, timeoutMs = 30000) =>
-    new Promise((resolve) => {
-      worker.onmessage = (e) => resolve(e.data);
-      worker.postMessage({ code, timeoutMs });
-    });
-  return { worker, call };
+  return { worker, call: callerOf(worker) };
 }
 
 /** The bare relay's worker source and wasm bytes, fetched once as the sandbox caches its assets. */
 let relayAssets;
 /**
  * The floor of the boundary: a sandboxed frame (`allow-scripts`, as ours) that starts bare
- * quickjs-emscripten in a worker and passes messages both ways unchecked (bare-relay-frame.html).
+ * quickjs-emscripten in a worker (bare-worker.ts, handed its wasm) and passes messages both ways
+ * unchecked (bare-relay-frame.html).
  */
 async function bareRelay() {
-  relayAssets ??= Promise.all([fetch('/bench-dist/bare-relay-worker.js').then((r) => r.text()), fetch('/dist/quickjs.wasm').then((r) => r.arrayBuffer())]);
+  relayAssets ??= Promise.all([fetch('/bench-dist/bare-worker.js').then((r) => r.text()), fetch('/dist/quickjs.wasm').then((r) => r.arrayBuffer())]);
   const [workerSource, wasm] = await relayAssets;
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts');
@@ -47,12 +50,7 @@ async function bareRelay() {
   frame.contentWindow.postMessage({ workerSource, wasm: copy, port: port2 }, '*', [port2, copy]);
   // A relay that cannot start fails the bench instead of hanging it.
   await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('the bare relay did not start in 20 s')), 20_000))]);
-  const call = (code, timeoutMs = 30000) =>
-    new Promise((resolve) => {
-      port1.onmessage = (e) => resolve(e.data);
-      port1.postMessage({ code, timeoutMs });
-    });
-  return { call, dispose: () => frame.remove() };
+  return { call: callerOf(port1), dispose: () => frame.remove() };
 }
 
 const LANGUAGES = {

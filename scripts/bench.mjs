@@ -68,18 +68,19 @@ function nativeThroughput() {
   return { python, version, totalMs: performance.now() - started, stdout };
 }
 
-/** Builds one of the bench's bare workers (bench/*.ts) into bench-dist/ as a classic script. */
-async function buildBareWorker(entry, name, fileName) {
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root,
-    build: { write: true, outDir: `${root}bench-dist`, emptyOutDir: false, minify: true, lib: { entry: `${root}bench/${entry}`, formats: ['iife'], name, fileName: () => fileName } },
-  });
-}
-await buildBareWorker('bare-worker.ts', 'bare', 'bare-worker.js');
-// The bare relay's worker (bench/bare-relay-frame.html starts it from its source, as our frame does).
-await buildBareWorker('bare-relay-worker.ts', 'bareRelay', 'bare-relay-worker.js');
+// The bare worker: the page starts it from its URL, the bare relay's frame from its source.
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  root,
+  build: {
+    write: true,
+    outDir: `${root}bench-dist`,
+    emptyOutDir: true,
+    minify: true,
+    lib: { entry: `${root}bench/bare-worker.ts`, formats: ['iife'], name: 'bare', fileName: () => 'bare-worker.js' },
+  },
+});
 
 /** Opens the bench page from `server` and waits for it (goto and evaluate: every engine's driver has them). */
 async function openBenchPage(page, server) {
@@ -177,8 +178,13 @@ for (const engine of ENGINES) {
 }
 for (const server of Object.values(servers)) server.close();
 
-const native = throughput && (log('native python3, one process per program'), nativeThroughput());
-const mismatches = throughput && PROGRAMS.filter((_, i) => throughput.stdout[i] !== native.stdout[i]).length;
+let native;
+let mismatches;
+if (throughput) {
+  log('native python3, one process per program');
+  native = nativeThroughput();
+  mismatches = PROGRAMS.filter((_, i) => throughput.stdout[i] !== native.stdout[i]).length;
+}
 
 const rows = [
   ['cold start: create + first result', 'coldMs'],
